@@ -1,0 +1,78 @@
+// The one error-code enum of tokenmint and its std::error_category.
+#pragma once
+
+#include <tokenmint/detail/config.hpp>
+
+#include <string>
+#include <system_error>
+
+namespace tokenmint {
+
+/// Every failure tokenmint reports, as a `std::error_code` in `tokenmint::category()`.
+/// Values are stable: new ones are only appended.
+enum class errc : int {
+  // caller input
+  invalid_argument = 1,   ///< an argument is malformed; the message names it
+  buffer_too_small,       ///< a caller-provided output buffer cannot hold the result
+  invalid_base64,         ///< not canonical RFC 4648 base64 (alphabet, padding, pad bits)
+  invalid_hex,            ///< odd length or a non-hex digit
+  invalid_key,            ///< key material of the wrong size or encoding
+  invalid_email,          ///< an email address the operator would reject
+  invalid_phone,          ///< not E.164: '+' followed by 10 to 15 digits
+  invalid_json,           ///< JSON that does not follow RFC 8259 (or not the expected shape)
+  // crypto and envelopes
+  authentication_failed,  ///< AES-GCM tag did not verify: wrong key or tampered data
+  nonce_mismatch,         ///< a response did not echo the request's nonce
+  envelope_too_short,     ///< fewer bytes than the fixed envelope overhead
+  envelope_version,       ///< request envelope version byte is not 1
+  timestamp_out_of_window,///< request timestamp outside the operator's clock window
+  unencrypted_payload,    ///< plain JSON where an encrypted envelope was expected
+  body_missing,           ///< empty request body
+  crypto_backend,         ///< OpenSSL failed internally (allocation, RNG, provider)
+};
+
+namespace detail {
+
+class error_category final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "tokenmint"; }
+
+  std::string message(int ev) const override {
+    switch (static_cast<errc>(ev)) {
+      case errc::invalid_argument: return "invalid argument";
+      case errc::buffer_too_small: return "output buffer too small";
+      case errc::invalid_base64: return "invalid base64";
+      case errc::invalid_hex: return "invalid hex";
+      case errc::invalid_key: return "invalid key";
+      case errc::invalid_email: return "invalid email address";
+      case errc::invalid_phone: return "invalid phone number";
+      case errc::invalid_json: return "invalid JSON";
+      case errc::authentication_failed: return "authentication failed (wrong key or tampered data)";
+      case errc::nonce_mismatch: return "nonce mismatch";
+      case errc::envelope_too_short: return "envelope too short";
+      case errc::envelope_version: return "unsupported envelope version";
+      case errc::timestamp_out_of_window: return "timestamp outside the accepted window";
+      case errc::unencrypted_payload: return "unencrypted payload";
+      case errc::body_missing: return "body missing";
+      case errc::crypto_backend: return "cryptographic backend failure";
+    }
+    return "unknown tokenmint error";
+  }
+};
+
+}  // namespace detail
+
+/// The category of every `errc`. One instance per program (an inline variable).
+inline const std::error_category& category() noexcept {
+  static const detail::error_category instance;
+  return instance;
+}
+
+inline std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), category()};
+}
+
+}  // namespace tokenmint
+
+template <>
+struct std::is_error_code_enum<tokenmint::errc> : std::true_type {};

@@ -1,0 +1,24 @@
+// Umbrella header: everything tokenmint offers.
+#pragma once
+
+#include <tokenmint/version.hpp>
+
+#include <tokenmint/core/clock.hpp>
+#include <tokenmint/core/errc.hpp>
+#include <tokenmint/core/error.hpp>
+#include <tokenmint/core/result.hpp>
+#include <tokenmint/core/secret.hpp>
+
+#include <tokenmint/codec/base64.hpp>
+#include <tokenmint/codec/hex.hpp>
+#include <tokenmint/codec/utf8.hpp>
+
+#include <tokenmint/crypto/aes_gcm.hpp>
+#include <tokenmint/crypto/random.hpp>
+#include <tokenmint/crypto/sha256.hpp>
+
+#include <tokenmint/json/validate.hpp>
+
+#include <tokenmint/uid2/envelope.hpp>
+#include <tokenmint/uid2/flavour.hpp>
+#include <tokenmint/uid2/normalize.hpp>

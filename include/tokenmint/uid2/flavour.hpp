@@ -1,0 +1,19 @@
+// UID2 and EUID speak one protocol; a flavour holds what differs between them.
+#pragma once
+
+#include <tokenmint/detail/config.hpp>
+
+#include <string_view>
+
+namespace tokenmint::uid2 {
+
+enum class flavour : unsigned char { uid2, euid };
+
+constexpr std::string_view name(flavour f) noexcept { return f == flavour::euid ? "EUID" : "UID2"; }
+
+/// Where the operator's error messages point users (unifiedid.com for UID2, euid.eu for EUID).
+constexpr std::string_view docs_site(flavour f) noexcept {
+  return f == flavour::euid ? "https://euid.eu" : "https://unifiedid.com";
+}
+
+}  // namespace tokenmint::uid2
