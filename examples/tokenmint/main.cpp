@@ -1,0 +1,46 @@
+// tokenmint: command-line front end of the library.
+#include "cli.hpp"
+#include "commands.hpp"
+
+#include <tokenmint/version.hpp>
+
+#include <exception>
+#include <iostream>
+
+namespace {
+
+const char* const usage =
+    "usage: tokenmint <group> <command> [options]\n"
+    "\n"
+    "groups:\n"
+    "  uid2     UID2/EUID envelopes, normalization and hashing (offline)\n"
+    "\n"
+    "  tokenmint --version | --help | <group> --help\n"
+    "exit status: 0 success, 1 data error (message on stderr), 2 usage error\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << usage;
+    return tokenmint::cli::usage_error;
+  }
+  if (args[0] == "--help" || args[0] == "-h") {
+    std::cout << usage;
+    return tokenmint::cli::ok;
+  }
+  if (args[0] == "--version") {
+    std::cout << "tokenmint " << tokenmint::version_string << '\n';
+    return tokenmint::cli::ok;
+  }
+  try {
+    if (args[0] == "uid2") return tokenmint::cli::run_uid2({args.begin() + 1, args.end()});
+    std::cerr << "tokenmint: unknown group '" << args[0] << "'\n" << usage;
+    return tokenmint::cli::usage_error;
+  } catch (const std::exception& e) {
+    std::cerr << "tokenmint: internal error: " << e.what() << '\n';
+    return tokenmint::cli::data_error;
+  }
+}

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# tokenmint's one entry point. Each command installs what is missing on a Debian 12 machine
+# (as root, through apt-get), configures, builds and runs.
+#
+#   ./run.sh demo              the offline CLI on sample inputs (the sandbox demo comes with the UID2 client)
+#   ./run.sh test              the whole suite; ends with "N passed, N failed". With CI=true also
+#                              clang++-16 -Werror under ASan+UBSan and the fuzzers' seed corpora
+#   ./run.sh bench             Google Benchmark programs, compared side by side in one run
+#   ./run.sh build             configure and build (g++)
+#   ./run.sh fuzz NAME [SECS]  run one libFuzzer target (base64, request_envelope, response_envelope)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+BUILD=$ROOT/build
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# ---------------------------------------------------------------------------------------------
+# Dependencies: (command or file to look for) -> Debian package.
+need_pkgs() {
+  local missing=() pair probe pkg
+  for pair in "$@"; do
+    probe=${pair%%=*}
+    pkg=${pair#*=}
+    if [[ $probe == /* ]]; then [[ -e $probe ]] || missing+=("$pkg")
+    else command -v "$probe" >/dev/null 2>&1 || missing+=("$pkg"); fi
+  done
+  if ((${#missing[@]})); then
+    log "installing: ${missing[*]}"
+    if [[ $(id -u) -ne 0 ]]; then
+      echo "run.sh: missing packages (${missing[*]}); run as root or install them" >&2
+      exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    if [[ ! -f $BUILD/.apt-updated ]]; then
+      apt-get update -qq
+      mkdir -p "$BUILD" && touch "$BUILD/.apt-updated"
+    fi
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+base_deps() {
+  need_pkgs meson=meson ninja=ninja-build g++=g++ ccache=ccache pkg-config=pkg-config python3=python3 \
+    /usr/include/asio.hpp=libasio-dev /usr/include/openssl/evp.h=libssl-dev openssl=openssl
+}
+test_deps() {
+  base_deps
+  need_pkgs /usr/include/gtest/gtest.h=libgtest-dev /usr/include/nlohmann/json.hpp=nlohmann-json3-dev cmake=cmake
+}
+clang_deps() {
+  need_pkgs clang++-16=clang-16 /usr/lib/llvm-16/lib/clang/16/lib/linux/libclang_rt.asan-x86_64.a=libclang-rt-16-dev \
+    /usr/lib/llvm-16/lib/clang/16/lib/linux/libclang_rt.fuzzer-x86_64.a=libclang-rt-16-dev
+}
+bench_deps() {
+  base_deps
+  need_pkgs /usr/include/benchmark/benchmark.h=libbenchmark-dev
+}
+
+# ---------------------------------------------------------------------------------------------
+# Builds. Meson picks up ccache by itself; -Werror in CI.
+werror() { [[ ${CI:-} == true ]] && echo true || echo false; }
+
+configure() {  # dir, extra meson args...
+  local dir=$1; shift
+  if [[ -f $dir/build.ninja ]]; then
+    meson configure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi
+}
+
+build_gcc() {
+  CXX="g++" configure "$BUILD/gcc" -Dtests=true -Dexamples=true -Dwerror="$(werror)"
+  ninja -C "$BUILD/gcc" >&2
+}
+
+build_clang_asan() {
+  CXX="clang++-16" configure "$BUILD/clang-asan" -Dtests=true -Dexamples=true -Dwerror=true \
+    -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized
+  ninja -C "$BUILD/clang-asan" >&2
+}
+
+build_fuzz() {
+  CXX="clang++-16" configure "$BUILD/fuzz" -Dtests=false -Dexamples=false -Dfuzzers=true -Dwerror="$(werror)" \
+    -Dbuildtype=debugoptimized
+  ninja -C "$BUILD/fuzz" >&2
+}
+
+# ---------------------------------------------------------------------------------------------
+# The suite. Each part adds to the totals; the last line is "N passed, N failed".
+PASSED=0
+FAILED=0
+add_counts() {  # a "name: N passed, N failed" line
+  local p f
+  p=$(sed -nE 's/.*[: ]([0-9]+) passed, ([0-9]+) failed.*/\1/p' <<<"$1" | tail -1)
+  f=$(sed -nE 's/.*[: ]([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$1" | tail -1)
+  PASSED=$((PASSED + ${p:-0}))
+  FAILED=$((FAILED + ${f:-1}))
+}
+
+run_gtests() {  # build dir, label
+  local dir=$1 label=$2 exe out line
+  for exe in unit_core unit_crypto unit_uid2; do
+    out=$dir/$exe.json
+    rm -f "$out"
+    if ! "$dir/tests/$exe" --gtest_brief=1 --gtest_output="json:$out" >&2; then :; fi
+    line=$(python3 "$ROOT/tools/gtest_counts.py" "$label/$exe" "$out")
+    echo "$line" >&2
+    add_counts "$line"
+  done
+}
+
+run_cli_tests() {  # build dir
+  local line
+  line=$(python3 "$ROOT/tests/cli/cli_test.py" "$1/examples/tokenmint" "$ROOT/tests/data" | tee /dev/stderr | tail -1) || true
+  add_counts "$line"
+}
+
+run_consumer_test() {
+  local line
+  if bash "$ROOT/tests/consumer/run.sh" "$BUILD/consumer" >&2; then line="consumer: 2 passed, 0 failed"
+  else line="consumer: 0 passed, 2 failed"; fi
+  echo "$line" >&2
+  add_counts "$line"
+}
+
+run_fuzz_corpora() {
+  local target line ok=0 bad=0
+  for target in base64 request_envelope response_envelope; do
+    if "$BUILD/fuzz/tests/fuzz/fuzz_$target" -runs=0 "$ROOT/tests/fuzz/corpus/$target" >/dev/null 2>&1 &&
+       "$BUILD/fuzz/tests/fuzz/fuzz_$target" "$ROOT"/tests/fuzz/corpus/$target/* >/dev/null 2>&1; then ok=$((ok + 1))
+    else bad=$((bad + 1)); echo "fuzz corpus replay failed: $target" >&2; fi
+  done
+  line="fuzz-corpora: $ok passed, $bad failed"
+  echo "$line" >&2
+  add_counts "$line"
+}
+
+cmd_test() {
+  test_deps
+  log "g++ build"
+  build_gcc
+  log "unit tests (g++)"
+  run_gtests "$BUILD/gcc" gcc
+  log "CLI tests (g++)"
+  run_cli_tests "$BUILD/gcc"
+  log "consumer: installed headers via pkg-config and CMake"
+  run_consumer_test
+  if [[ ${CI:-} == true ]]; then
+    clang_deps
+    log "clang++-16 -Werror, ASan+UBSan"
+    build_clang_asan
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    run_gtests "$BUILD/clang-asan" clang-asan
+    run_cli_tests "$BUILD/clang-asan"
+    log "fuzz targets: replay seed corpora"
+    build_fuzz
+    run_fuzz_corpora
+  fi
+  echo "$PASSED passed, $FAILED failed"
+  [[ $FAILED -eq 0 ]]
+}
+
+cmd_build() {
+  base_deps
+  need_pkgs /usr/include/gtest/gtest.h=libgtest-dev /usr/include/nlohmann/json.hpp=nlohmann-json3-dev
+  build_gcc
+}
+
+cmd_demo() {
+  base_deps
+  CXX="g++" configure "$BUILD/demo" -Dtests=false -Dexamples=true
+  ninja -C "$BUILD/demo" >&2
+  TOKENMINT="$BUILD/demo/examples/tokenmint" bash "$ROOT/examples/demo.sh"
+}
+
+cmd_bench() {
+  bench_deps
+  need_pkgs /usr/include/nlohmann/json.hpp=nlohmann-json3-dev
+  CXX="g++" configure "$BUILD/bench" -Dtests=false -Dexamples=false -Dbenchmarks=true -Dbuildtype=release
+  ninja -C "$BUILD/bench" >&2
+  local out=$BUILD/bench/bench_envelope.json
+  "$BUILD/bench/benchmarks/bench_envelope" --benchmark_out="$out" --benchmark_out_format=json \
+    --benchmark_repetitions="${BENCH_REPETITIONS:-3}" --benchmark_report_aggregates_only=true
+  python3 "$ROOT/benchmarks/compare.py" "$out"
+}
+
+cmd_fuzz() {
+  local name=${1:-} secs=${2:-60}
+  [[ -n $name ]] || { echo "usage: ./run.sh fuzz NAME [SECONDS]  (base64, request_envelope, response_envelope)" >&2; exit 2; }
+  base_deps
+  clang_deps
+  build_fuzz
+  local exe=$BUILD/fuzz/tests/fuzz/fuzz_$name
+  [[ -x $exe ]] || { echo "no fuzz target '$name'" >&2; exit 2; }
+  local work=$BUILD/fuzz/corpus-$name
+  mkdir -p "$work"
+  "$exe" -max_total_time="$secs" -print_final_stats=1 "$work" "$ROOT/tests/fuzz/corpus/$name"
+}
+
+case ${1:-} in
+  demo) cmd_demo ;;
+  test) cmd_test ;;
+  bench) cmd_bench ;;
+  build) cmd_build ;;
+  fuzz) shift; cmd_fuzz "$@" ;;
+  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install tokenmint into a temporary prefix, then build a small program against the installed
+# headers twice: through the pkg-config file, and through CMake's find_package(tokenmint).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work=${1:?usage: run.sh WORKDIR}
+prefix=$work/prefix
+rm -rf "$prefix" "$work/cmake-build"
+mkdir -p "$work"
+if [[ -f $work/meson/build.ninja ]]; then
+  meson configure "$work/meson" --prefix="$prefix" >/dev/null
+else
+  meson setup "$work/meson" "$root" --prefix="$prefix" -Dtests=false -Dexamples=false -Dbenchmarks=false >/dev/null
+fi
+meson install -C "$work/meson" --quiet >/dev/null
+
+pcdir=$(dirname "$(find "$prefix" -name tokenmint.pc | head -1)")
+# shellcheck disable=SC2046
+${CXX:-g++} -std=c++20 "$here/consumer.cpp" -o "$work/consumer-pkgconfig" \
+  $(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs tokenmint)
+"$work/consumer-pkgconfig"
+
+cmake -S "$here" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_STANDARD=20 >/dev/null
+cmake --build "$work/cmake-build" >/dev/null
+"$work/cmake-build/consumer"
