@@ -113,7 +113,10 @@ run_gtests() {  # build dir, label
 
 run_cli_tests() {  # build dir
   local line
-  line=$(python3 "$ROOT/tests/cli/cli_test.py" "$1/examples/tokenmint" "$ROOT/tests/data" | tee /dev/stderr | tail -1) || true
+  local out
+  out=$(python3 "$ROOT/tests/cli/cli_test.py" "$1/examples/tokenmint" "$ROOT/tests/data") || true
+  echo "$out" >&2  # (not tee /dev/stderr: that reopens a redirected log file and truncates it)
+  line=$(tail -1 <<<"$out")
   add_counts "$line"
 }
 

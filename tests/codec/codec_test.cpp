@@ -120,7 +120,7 @@ TEST(Base64, EncodeInPlaceFromTheTail) {
     for (std::size_t i = 0; i < len; ++i) data[i] = static_cast<std::uint8_t>(i * 37 + 11);
     const std::string expected = base64::encode(data);
     std::string buf(expected.size(), '\0');
-    std::memcpy(buf.data() + buf.size() - len, data.data(), len);
+    if (len > 0) std::memcpy(buf.data() + buf.size() - len, data.data(), len);
     const auto tail = std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(buf.data()) + buf.size() - len, len);
     ASSERT_TRUE(base64::encode(tail, std::span<char>(buf.data(), buf.size())));
     EXPECT_EQ(buf, expected) << len;

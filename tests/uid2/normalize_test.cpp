@@ -35,7 +35,8 @@ TEST(Normalize, HashingWithoutNormalizingIsWrong) {
 
 TEST(Normalize, InvalidEmails) {
   auto all = load_json("uid2.json").at("invalid_emails");
-  for (const auto& e : load_json("uid2_normalization_extra.json").at("invalid_emails")) all.push_back(e);
+  const auto extra = load_json("uid2_normalization_extra.json");  // named: a temporary would die before the loop body
+  for (const auto& e : extra.at("invalid_emails")) all.push_back(e);
   for (const auto& e : all) {
     const std::string in = e.get<std::string>();
     auto r = uid2::normalize_email(in);
@@ -65,7 +66,8 @@ TEST(Normalize, Phones) {
   const auto doc = load_json("uid2.json");
   for (const auto& p : doc.at("valid_phones")) EXPECT_TRUE(uid2::validate_phone(p.get<std::string>())) << p;
   auto invalid = doc.at("invalid_phones");
-  for (const auto& p : load_json("uid2_normalization_extra.json").at("invalid_phones")) invalid.push_back(p);
+  const auto extra = load_json("uid2_normalization_extra.json");
+  for (const auto& p : extra.at("invalid_phones")) invalid.push_back(p);
   for (const auto& p : invalid) {
     auto r = uid2::validate_phone(p.get<std::string>());
     ASSERT_FALSE(r) << p;
