@@ -5,6 +5,7 @@
 #include <tokenmint/core/result.hpp>
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -36,12 +37,15 @@ inline constexpr std::string_view standard_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZab
 inline constexpr std::string_view url_chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 inline constexpr std::uint8_t invalid = 0xFF;
 
-// Two output characters per 12 input bits: one table load per half of a 3-byte group.
-constexpr std::array<char, 8192> make_pair_table(std::string_view chars) {
-  std::array<char, 8192> t{};
+// Two output characters per 12 input bits, stored as they lie in memory (first character in the
+// low byte on little-endian machines), so a 3-byte group is two loads and one 4-byte store.
+constexpr std::array<std::uint16_t, 4096> make_pair_table(std::string_view chars) {
+  std::array<std::uint16_t, 4096> t{};
   for (std::size_t v = 0; v < 4096; ++v) {
-    t[2 * v] = chars[v >> 6];
-    t[2 * v + 1] = chars[v & 63];
+    const auto c0 = static_cast<std::uint16_t>(static_cast<unsigned char>(chars[v >> 6]));
+    const auto c1 = static_cast<std::uint16_t>(static_cast<unsigned char>(chars[v & 63]));
+    t[v] = std::endian::native == std::endian::little ? static_cast<std::uint16_t>(c0 | (c1 << 8))
+                                                      : static_cast<std::uint16_t>((c0 << 8) | c1);
   }
   return t;
 }
@@ -53,12 +57,30 @@ constexpr std::array<std::uint8_t, 256> make_decode_table(std::string_view chars
   return t;
 }
 
+// Four tables with each sextet already shifted into place for its position in a group, and
+// invalid characters mapped to a bit above the 24 data bits: one OR per group decodes it and
+// one test finds any bad character.
+inline constexpr std::uint32_t invalid_bit = 0x80000000u;
+constexpr std::array<std::uint32_t, 1024> make_shifted_tables(std::string_view chars) {
+  const auto base = make_decode_table(chars);
+  std::array<std::uint32_t, 1024> t{};
+  for (std::size_t pos = 0; pos < 4; ++pos)
+    for (std::size_t c = 0; c < 256; ++c)
+      t[pos * 256 + c] = base[c] == invalid ? invalid_bit : std::uint32_t{base[c]} << (18 - 6 * pos);
+  return t;
+}
+
 inline constexpr auto standard_pairs = make_pair_table(standard_chars);
 inline constexpr auto url_pairs = make_pair_table(url_chars);
 inline constexpr auto standard_decode = make_decode_table(standard_chars);
 inline constexpr auto url_decode = make_decode_table(url_chars);
+inline constexpr auto standard_shifted = make_shifted_tables(standard_chars);
+inline constexpr auto url_shifted = make_shifted_tables(url_chars);
 
-constexpr const char* pairs_for(alphabet a) noexcept { return a == alphabet::url ? url_pairs.data() : standard_pairs.data(); }
+constexpr const std::uint16_t* pairs_for(alphabet a) noexcept { return a == alphabet::url ? url_pairs.data() : standard_pairs.data(); }
+constexpr const std::uint32_t* shifted_for(alphabet a) noexcept {
+  return a == alphabet::url ? url_shifted.data() : standard_shifted.data();
+}
 constexpr std::string_view chars_for(alphabet a) noexcept { return a == alphabet::url ? url_chars : standard_chars; }
 constexpr const std::uint8_t* decode_table_for(alphabet a) noexcept {
   return a == alphabet::url ? url_decode.data() : standard_decode.data();
@@ -88,14 +110,15 @@ inline codec_result encode(std::span<const std::uint8_t> in, std::span<char> out
                            padding p = padding::required) noexcept {
   const std::size_t need = encoded_size(in.size(), p);
   if (out.size() < need) return {0, errc::buffer_too_small, 0};
-  const char* pairs = detail::pairs_for(a);
+  const std::uint16_t* pairs = detail::pairs_for(a);
   const std::uint8_t* src = in.data();
   char* dst = out.data();
   std::size_t n = in.size();
   while (n >= 3) {
     const std::uint32_t v = (std::uint32_t{src[0]} << 16) | (std::uint32_t{src[1]} << 8) | src[2];
-    std::memcpy(dst, pairs + 2 * (v >> 12), 2);
-    std::memcpy(dst + 2, pairs + 2 * (v & 0xFFF), 2);
+    const std::uint32_t hi = pairs[v >> 12], lo = pairs[v & 0xFFF];
+    const std::uint32_t w = std::endian::native == std::endian::little ? (hi | (lo << 16)) : ((hi << 16) | lo);
+    std::memcpy(dst, &w, 4);
     src += 3;
     dst += 4;
     n -= 3;
@@ -150,14 +173,29 @@ inline codec_result decode(std::string_view in, std::span<std::uint8_t> out, alp
   // Full groups, except the last group when it may carry padding or a partial tail.
   const std::size_t tail = (p == padding::required) ? (n == 0 ? 0 : 4) : n % 4;
   const std::size_t full_end = n - tail;
+  const std::uint32_t* sh = detail::shifted_for(a);
+  const auto bad_group = [&](std::size_t at) -> codec_result {
+    for (std::size_t k = 0; k < 4; ++k)
+      if (table[src[at + k]] == detail::invalid) return {0, errc::invalid_base64, at + k};
+    return {0, errc::invalid_base64, at};  // not reached
+  };
+  const auto group = [&](std::size_t at) {
+    return sh[src[at]] | sh[256 + src[at + 1]] | sh[512 + src[at + 2]] | sh[768 + src[at + 3]];
+  };
   std::size_t i = 0;
+  // While another full group follows, store 4 bytes at once; the 4th is overwritten next. When
+  // decoding in place this byte lies in the group just read, so nothing unread is clobbered.
+  for (; i + 4 < full_end; i += 4) {
+    const std::uint32_t v = group(i);
+    if (TOKENMINT_UNLIKELY((v & detail::invalid_bit) != 0)) return bad_group(i);
+    std::uint32_t w = v << 8;
+    if constexpr (std::endian::native == std::endian::little) w = __builtin_bswap32(w);
+    std::memcpy(dst, &w, 4);
+    dst += 3;
+  }
   for (; i < full_end; i += 4) {
-    const std::uint32_t c0 = table[src[i]], c1 = table[src[i + 1]], c2 = table[src[i + 2]], c3 = table[src[i + 3]];
-    if (TOKENMINT_UNLIKELY(((c0 | c1 | c2 | c3) & 0x80) != 0)) {  // valid sextets are < 64
-      for (std::size_t k = 0; k < 4; ++k)
-        if (table[src[i + k]] == detail::invalid) return {0, errc::invalid_base64, i + k};
-    }
-    const std::uint32_t v = (c0 << 18) | (c1 << 12) | (c2 << 6) | c3;
+    const std::uint32_t v = group(i);
+    if (TOKENMINT_UNLIKELY((v & detail::invalid_bit) != 0)) return bad_group(i);
     dst[0] = static_cast<std::uint8_t>(v >> 16);
     dst[1] = static_cast<std::uint8_t>(v >> 8);
     dst[2] = static_cast<std::uint8_t>(v);

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Read a Google Benchmark JSON report of bench_envelope and check the claims side by side:
+  seal: tokenmint >= 15x faster than naive, and within 1.3x of the bare pre-keyed EVP seal
+  open: tokenmint >= 2x faster than naive
+  tokenmint: zero heap allocations per envelope and per response in steady state
+  (allocs_per_op < 0.001: a handful of allocations over millions of iterations belong to the
+   benchmark harness between timing batches, not to the operation)
+Prints a table and the verdicts; exits 1 if a claim fails."""
+import json
+import sys
+
+report = json.load(open(sys.argv[1]))
+rows = {}
+for b in report["benchmarks"]:
+    name = b.get("run_name", b["name"])
+    if b.get("run_type") == "aggregate" and b.get("aggregate_name") != "mean":
+        continue
+    rows[name] = b  # the mean when repetitions > 1, else the single run
+
+
+def get(name):
+    if name not in rows:
+        sys.exit(f"benchmark {name} missing from the report")
+    return rows[name]
+
+
+def cpu_ns(name):
+    return get(name)["cpu_time"]
+
+
+print(f"\n{'case':44} {'cpu ns/op':>10} {'items/s':>12} {'allocs/op':>10}")
+for name, b in rows.items():
+    print(f"{name:44} {b['cpu_time']:10.1f} {b.get('items_per_second', 0):12.0f} {b.get('allocs_per_op', 0):10.4f}")
+
+checks = []
+seal_tm = cpu_ns("seal_61B/tokenmint/real_time/threads:1")
+open_tm = cpu_ns("open_1180/tokenmint/real_time/threads:1")
+r1 = cpu_ns("seal_61B/naive") / seal_tm
+r2 = seal_tm / cpu_ns("seal_61B/bare_evp")
+r3 = cpu_ns("open_1180/naive") / open_tm
+checks.append((f"seal: naive / tokenmint = {r1:.1f}x (>= 15x)", r1 >= 15))
+checks.append((f"seal: tokenmint / bare EVP = {r2:.2f}x (<= 1.3x)", r2 <= 1.3))
+checks.append((f"open: naive / tokenmint = {r3:.2f}x (>= 2x)", r3 >= 2))
+for name in ("seal_61B/tokenmint/real_time/threads:1", "open_1180/tokenmint/real_time/threads:1",
+             "seal_61B/tokenmint/real_time/threads:2", "open_1180/tokenmint/real_time/threads:2"):
+    a = get(name).get("allocs_per_op", 1)
+    checks.append((f"{name}: {a:.6f} allocations/op (0 in steady state)", a < 0.001))
+for op in ("seal_61B", "open_1180"):
+    one = get(f"{op}/tokenmint/real_time/threads:1")["items_per_second"]
+    two = get(f"{op}/tokenmint/real_time/threads:2")["items_per_second"]
+    print(f"scaling {op}: 2 threads give {two / one:.2f}x the throughput of 1 ({two:,.0f}/s vs {one:,.0f}/s)")
+
+print()
+for text, ok in checks:
+    print(("PASS " if ok else "FAIL ") + text)
+sys.exit(0 if all(ok for _, ok in checks) else 1)
