@@ -85,6 +85,15 @@ inline void store_be64(std::uint8_t* p, std::int64_t v) noexcept {
   for (int i = 0; i < 8; ++i) p[i] = static_cast<std::uint8_t>(u >> (56 - 8 * i));
 }
 
+// The plaintext prefix of requests and responses: timestamp (int64 BE) then nonce.
+using envelope_header = std::array<std::uint8_t, timestamp_size + nonce_size>;
+inline envelope_header make_header(std::int64_t timestamp_ms, const nonce_bytes& nonce) noexcept {
+  envelope_header h{};
+  store_be64(h.data(), timestamp_ms);
+  std::memcpy(h.data() + timestamp_size, nonce.data(), nonce_size);
+  return h;
+}
+
 inline std::int64_t load_be64(const std::uint8_t* p) noexcept {
   std::uint64_t u = 0;
   for (int i = 0; i < 8; ++i) u = (u << 8) | p[i];
@@ -169,9 +178,7 @@ inline result<request_params> make_request_params(std::int64_t now_ms) {
 inline result<std::size_t> seal_request(crypto::aes256_gcm& key, const request_params& params, std::string_view json,
                                         std::span<char> out) {
   if (auto ok = detail::check_json_size(json, request_overhead); !ok) return ok;
-  std::array<std::uint8_t, timestamp_size + nonce_size> header{};
-  detail::store_be64(header.data(), params.timestamp_ms);
-  std::memcpy(header.data() + timestamp_size, params.nonce.data(), nonce_size);
+  const auto header = detail::make_header(params.timestamp_ms, params.nonce);
   return detail::seal_base64(key, true, header, json, params.iv, out);
 }
 
@@ -187,9 +194,7 @@ inline result<std::string> seal_request(crypto::aes256_gcm& key, const request_p
 inline result<std::size_t> seal_request_binary(crypto::aes256_gcm& key, const request_params& params,
                                                std::string_view json, std::span<std::uint8_t> out) {
   if (auto ok = detail::check_json_size(json, request_overhead); !ok) return ok;
-  std::array<std::uint8_t, timestamp_size + nonce_size> header{};
-  detail::store_be64(header.data(), params.timestamp_ms);
-  std::memcpy(header.data() + timestamp_size, params.nonce.data(), nonce_size);
+  const auto header = detail::make_header(params.timestamp_ms, params.nonce);
   return detail::seal_binary(key, true, header, json, params.iv, out);
 }
 
@@ -373,9 +378,7 @@ inline result<opened_request> open_request(crypto::aes256_gcm& key, std::string_
 inline result<std::size_t> seal_response(crypto::aes256_gcm& key, std::int64_t server_timestamp_ms, const nonce_bytes& nonce,
                                          std::string_view json, std::span<char> out,
                                          const std::optional<crypto::gcm_iv>& iv = std::nullopt) {
-  std::array<std::uint8_t, timestamp_size + nonce_size> header{};
-  detail::store_be64(header.data(), server_timestamp_ms);
-  std::memcpy(header.data() + timestamp_size, nonce.data(), nonce_size);
+  const auto header = detail::make_header(server_timestamp_ms, nonce);
   return detail::seal_base64(key, false, header, json, iv, out);
 }
 
