@@ -7,7 +7,7 @@
 #                              clang++-16 -Werror under ASan+UBSan and the fuzzers' seed corpora
 #   ./run.sh bench             Google Benchmark programs, compared side by side in one run
 #   ./run.sh build             configure and build (g++)
-#   ./run.sh fuzz NAME [SECS]  run one libFuzzer target (base64, request_envelope, response_envelope)
+#   ./run.sh fuzz NAME [SECS]  run one libFuzzer target (base64, request_envelope, response_envelope, json)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -101,7 +101,7 @@ add_counts() {  # a "name: N passed, N failed" line
 
 run_gtests() {  # build dir, label
   local dir=$1 label=$2 exe out line
-  for exe in unit_core unit_crypto unit_uid2; do
+  for exe in unit_core unit_json unit_crypto unit_uid2; do
     out=$dir/$exe.json
     rm -f "$out"
     if ! "$dir/tests/$exe" --gtest_brief=1 --gtest_output="json:$out" >&2; then :; fi
@@ -120,6 +120,15 @@ run_cli_tests() {  # build dir
   add_counts "$line"
 }
 
+run_compile_fail_tests() {  # compiler...
+  local line out
+  out=$(python3 "$ROOT/tests/json/compile_fail.py" "$ROOT/include" "$@") || true
+  echo "$out" | grep -v '^\[       OK' >&2
+  line="compile-fail ($1): $(tail -1 <<<"$out")"
+  echo "$line" >&2
+  add_counts "$line"
+}
+
 run_consumer_test() {
   local line
   if bash "$ROOT/tests/consumer/run.sh" "$BUILD/consumer" >&2; then line="consumer: 2 passed, 0 failed"
@@ -130,7 +139,7 @@ run_consumer_test() {
 
 run_fuzz_corpora() {
   local target line ok=0 bad=0
-  for target in base64 request_envelope response_envelope; do
+  for target in base64 request_envelope response_envelope json; do
     # Given files (not a directory), libFuzzer runs each input once and exits.
     if "$BUILD/fuzz/tests/fuzz/fuzz_$target" "$ROOT"/tests/fuzz/corpus/$target/* >"$BUILD/fuzz/replay-$target.log" 2>&1; then
       ok=$((ok + 1))
@@ -149,6 +158,8 @@ cmd_test() {
   run_gtests "$BUILD/gcc" gcc
   log "CLI tests (g++)"
   run_cli_tests "$BUILD/gcc"
+  log "reflection refuses what it cannot handle (static_assert messages)"
+  run_compile_fail_tests g++
   log "consumer: installed headers via pkg-config and CMake"
   run_consumer_test
   if [[ ${CI:-} == true ]]; then
@@ -158,6 +169,7 @@ cmd_test() {
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
     run_gtests "$BUILD/clang-asan" clang-asan
     run_cli_tests "$BUILD/clang-asan"
+    run_compile_fail_tests clang++-16
     log "fuzz targets: replay seed corpora"
     build_fuzz
     run_fuzz_corpora
@@ -192,7 +204,7 @@ cmd_bench() {
 
 cmd_fuzz() {
   local name=${1:-} secs=${2:-60}
-  [[ -n $name ]] || { echo "usage: ./run.sh fuzz NAME [SECONDS]  (base64, request_envelope, response_envelope)" >&2; exit 2; }
+  [[ -n $name ]] || { echo "usage: ./run.sh fuzz NAME [SECONDS]  (base64, request_envelope, response_envelope, json)" >&2; exit 2; }
   base_deps
   clang_deps
   build_fuzz

@@ -17,7 +17,7 @@
 #include <tokenmint/crypto/random.hpp>
 #include <tokenmint/crypto/sha256.hpp>
 
-#include <tokenmint/json/validate.hpp>
+#include <tokenmint/json/json.hpp>
 
 #include <tokenmint/uid2/envelope.hpp>
 #include <tokenmint/uid2/flavour.hpp>

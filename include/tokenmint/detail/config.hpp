@@ -16,7 +16,9 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define TOKENMINT_LIKELY(x) __builtin_expect(!!(x), 1)
 #define TOKENMINT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define TOKENMINT_NOINLINE __attribute__((noinline))
 #else
 #define TOKENMINT_LIKELY(x) (x)
 #define TOKENMINT_UNLIKELY(x) (x)
+#define TOKENMINT_NOINLINE
 #endif

@@ -19,7 +19,7 @@ namespace detail {
 /// A cursor over a JSON text that checks the grammar. `error` holds the first failure.
 class scanner {
  public:
-  explicit scanner(std::string_view s) noexcept : s_(s) {}
+  explicit scanner(std::string_view s, std::size_t pos = 0) noexcept : s_(s), i_(pos) {}
 
   std::size_t pos() const noexcept { return i_; }
   bool at_end() const noexcept { return i_ >= s_.size(); }
