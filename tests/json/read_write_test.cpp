@@ -422,6 +422,17 @@ TEST(JsonRead, DepthLimit) {
             "items[0]: nesting deeper than the limit at offset 10");
 }
 
+TEST(JsonRead, InputEndingInsideAContainerIsAnError) {
+  // Found by fuzz_json (a read one byte past the end): every container kind, cut after the opener.
+  EXPECT_EQ(read_error<json::value>(" \t\r\n{ \"a\" : [ \n"), "a: unexpected end of input at offset 15");
+  EXPECT_EQ(read_error<json::value>("{"), "unexpected end of input at offset 1");
+  EXPECT_EQ(read_error<json::value>("[ "), "unexpected end of input at offset 2");
+  EXPECT_EQ(read_error<containers>(R"({"v":[)"), "v: unexpected end of input at offset 6");
+  EXPECT_EQ(read_error<containers>(R"({"v":[],"a":[)"), "a: unexpected end of input at offset 13");
+  EXPECT_EQ(read_error<containers>(R"({"v":[],"a":["",""],"m":{)"), "m: unexpected end of input at offset 25");
+  EXPECT_EQ(read_error<uid2_generate_response>(R"({"body":{)"), "body: unexpected end of input at offset 9");
+}
+
 TEST(JsonRead, TopLevelEdges) {
   EXPECT_EQ(read_error<json::value>(""), "unexpected end of input at offset 0");
   EXPECT_EQ(read_error<json::value>("  \n"), "unexpected end of input at offset 3");

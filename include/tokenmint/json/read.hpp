@@ -479,6 +479,7 @@ class reader {
     ++depth_;
     ++p_;
     ws();
+    if (p_ == end_) return fail("unexpected end of input");  // callers look at *p_ next
     return true;
   }
 
