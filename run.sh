@@ -196,10 +196,17 @@ cmd_bench() {
   need_pkgs /usr/include/nlohmann/json.hpp=nlohmann-json3-dev
   CXX="g++" configure "$BUILD/bench" -Dtests=false -Dexamples=false -Dbenchmarks=true -Dbuildtype=release
   ninja -C "$BUILD/bench" >&2
-  local out=$BUILD/bench/bench_envelope.json
-  "$BUILD/bench/benchmarks/bench_envelope" --benchmark_out="$out" --benchmark_out_format=json \
-    --benchmark_repetitions="${BENCH_REPETITIONS:-3}" --benchmark_report_aggregates_only=true
-  python3 "$ROOT/benchmarks/compare.py" "$out"
+  local suite out status=0
+  for suite in envelope json; do
+    out=$BUILD/bench/bench_$suite.json
+    log "benchmark: $suite"
+    "$BUILD/bench/benchmarks/bench_$suite" --benchmark_out="$out" --benchmark_out_format=json \
+      --benchmark_repetitions="${BENCH_REPETITIONS:-3}" --benchmark_report_aggregates_only=true
+    python3 "$ROOT/benchmarks/compare.py" "$suite" "$out" || status=1
+  done
+  log "compile time: five models read and written, with and without tokenmint's JSON"
+  python3 "$ROOT/benchmarks/compile_time.py" "$ROOT" || status=1
+  return $status
 }
 
 cmd_fuzz() {
@@ -212,7 +219,8 @@ cmd_fuzz() {
   [[ -x $exe ]] || { echo "no fuzz target '$name'" >&2; exit 2; }
   local work=$BUILD/fuzz/corpus-$name
   mkdir -p "$work"
-  "$exe" -max_total_time="$secs" -print_final_stats=1 "$work" "$ROOT/tests/fuzz/corpus/$name"
+  # Crashes are written next to the working corpus (printed at the end), not into the checkout.
+  "$exe" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$work/" "$work" "$ROOT/tests/fuzz/corpus/$name"
 }
 
 case ${1:-} in

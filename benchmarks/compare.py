@@ -1,15 +1,24 @@
 #!/usr/bin/env python3
-"""Read a Google Benchmark JSON report of bench_envelope and check the claims side by side:
+"""Read a Google Benchmark JSON report and check the claims side by side.
+Usage: compare.py envelope REPORT | compare.py json REPORT
+
+envelope (bench_envelope):
   seal: tokenmint >= 15x faster than naive, and within 1.3x of the bare pre-keyed EVP seal
   open: tokenmint >= 2x faster than naive
   tokenmint: zero heap allocations per envelope and per response in steady state
   (allocs_per_op < 0.001: a handful of allocations over millions of iterations belong to the
    benchmark harness between timing batches, not to the operation)
+json (bench_json), parsing and writing a 1 KB UID2 generate response:
+  parse: json::read >= 5x faster than nlohmann::json::parse(...).get<T>()
+  write: json::write >= 4x faster than nlohmann::json(model).dump()
+  allocations: json::read makes only the model's own string allocations (3: the two tokens and
+  the key; status is an enum), read_into and write into a reused string or buffer make none
 Prints a table and the verdicts; exits 1 if a claim fails."""
 import json
 import sys
 
-report = json.load(open(sys.argv[1]))
+suite, path = sys.argv[1], sys.argv[2]
+report = json.load(open(path))
 rows = {}
 for b in report["benchmarks"]:
     name = b.get("run_name", b["name"])
@@ -33,22 +42,35 @@ for name, b in rows.items():
     print(f"{name:44} {b['cpu_time']:10.1f} {b.get('items_per_second', 0):12.0f} {b.get('allocs_per_op', 0):10.4f}")
 
 checks = []
-seal_tm = cpu_ns("seal_61B/tokenmint/real_time/threads:1")
-open_tm = cpu_ns("open_1180/tokenmint/real_time/threads:1")
-r1 = cpu_ns("seal_61B/naive") / seal_tm
-r2 = seal_tm / cpu_ns("seal_61B/bare_evp")
-r3 = cpu_ns("open_1180/naive") / open_tm
-checks.append((f"seal: naive / tokenmint = {r1:.1f}x (>= 15x)", r1 >= 15))
-checks.append((f"seal: tokenmint / bare EVP = {r2:.2f}x (<= 1.3x)", r2 <= 1.3))
-checks.append((f"open: naive / tokenmint = {r3:.2f}x (>= 2x)", r3 >= 2))
-for name in ("seal_61B/tokenmint/real_time/threads:1", "open_1180/tokenmint/real_time/threads:1",
-             "seal_61B/tokenmint/real_time/threads:2", "open_1180/tokenmint/real_time/threads:2"):
-    a = get(name).get("allocs_per_op", 1)
-    checks.append((f"{name}: {a:.6f} allocations/op (0 in steady state)", a < 0.001))
-for op in ("seal_61B", "open_1180"):
-    one = get(f"{op}/tokenmint/real_time/threads:1")["items_per_second"]
-    two = get(f"{op}/tokenmint/real_time/threads:2")["items_per_second"]
-    print(f"scaling {op}: 2 threads give {two / one:.2f}x the throughput of 1 ({two:,.0f}/s vs {one:,.0f}/s)")
+if suite == "envelope":
+    seal_tm = cpu_ns("seal_61B/tokenmint/real_time/threads:1")
+    open_tm = cpu_ns("open_1180/tokenmint/real_time/threads:1")
+    r1 = cpu_ns("seal_61B/naive") / seal_tm
+    r2 = seal_tm / cpu_ns("seal_61B/bare_evp")
+    r3 = cpu_ns("open_1180/naive") / open_tm
+    checks.append((f"seal: naive / tokenmint = {r1:.1f}x (>= 15x)", r1 >= 15))
+    checks.append((f"seal: tokenmint / bare EVP = {r2:.2f}x (<= 1.3x)", r2 <= 1.3))
+    checks.append((f"open: naive / tokenmint = {r3:.2f}x (>= 2x)", r3 >= 2))
+    for name in ("seal_61B/tokenmint/real_time/threads:1", "open_1180/tokenmint/real_time/threads:1",
+                 "seal_61B/tokenmint/real_time/threads:2", "open_1180/tokenmint/real_time/threads:2"):
+        a = get(name).get("allocs_per_op", 1)
+        checks.append((f"{name}: {a:.6f} allocations/op (0 in steady state)", a < 0.001))
+    for op in ("seal_61B", "open_1180"):
+        one = get(f"{op}/tokenmint/real_time/threads:1")["items_per_second"]
+        two = get(f"{op}/tokenmint/real_time/threads:2")["items_per_second"]
+        print(f"scaling {op}: 2 threads give {two / one:.2f}x the throughput of 1 ({two:,.0f}/s vs {one:,.0f}/s)")
+elif suite == "json":
+    rp = cpu_ns("parse_1KB/nlohmann") / cpu_ns("parse_1KB/tokenmint")
+    rw = cpu_ns("write_1KB/nlohmann") / cpu_ns("write_1KB/tokenmint")
+    checks.append((f"parse: nlohmann / tokenmint = {rp:.1f}x (>= 5x)", rp >= 5))
+    checks.append((f"write: nlohmann / tokenmint = {rw:.1f}x (>= 4x)", rw >= 4))
+    a = get("parse_1KB/tokenmint").get("allocs_per_op", 99)
+    checks.append((f"parse_1KB/tokenmint: {a:.4f} allocations/op (3: the model's own strings)", abs(a - 3) < 0.001))
+    for name in ("parse_1KB/tokenmint_reuse", "write_1KB/tokenmint_reuse", "write_1KB/tokenmint_buffer"):
+        a = get(name).get("allocs_per_op", 1)
+        checks.append((f"{name}: {a:.6f} allocations/op (0 in steady state)", a < 0.001))
+else:
+    sys.exit(f"unknown suite {suite}")
 
 print()
 for text, ok in checks:
