@@ -52,21 +52,12 @@ const std::string& response_body() {
   return body;
 }
 
-struct alloc_scope {
-  benchmark::State& state;
-  std::uint64_t start = bench::thread_allocations();
-  ~alloc_scope() {
-    state.counters["allocs_per_op"] =
-        benchmark::Counter(static_cast<double>(bench::thread_allocations() - start), benchmark::Counter::kAvgIterations);
-  }
-};
-
 // ---------------------------------------------------------------------------------------------
 // Seal a request envelope.
 
 void seal_naive(benchmark::State& state) {
   const auto key = raw_key();
-  alloc_scope allocs{state};
+  bench::alloc_scope allocs{state};
   for (auto _ : state) {
     std::uint8_t iv[12], nonce[8];
     RAND_bytes(iv, sizeof iv);
@@ -102,7 +93,7 @@ void seal_bare_evp(benchmark::State& state) {
   std::uint8_t header[16] = {}, iv[12] = {};
   std::uint8_t out[16 + 61 + 16];
   std::uint32_t counter = 0;
-  alloc_scope allocs{state};
+  bench::alloc_scope allocs{state};
   for (auto _ : state) {
     std::memcpy(iv + 8, &++counter, 4);
     int len = 0;
@@ -122,7 +113,7 @@ void seal_tokenmint(benchmark::State& state) {
   auto key = uid2::make_key(secret_b64).value();  // per thread: a key object is not shared
   std::string out(uid2::sealed_request_size(request_json.size()), '\0');
   { auto warm = uid2::make_request_params(0); benchmark::DoNotOptimize(warm); }  // first touch of the pool
-  alloc_scope allocs{state};
+  bench::alloc_scope allocs{state};
   for (auto _ : state) {
     // Same constant timestamp as the other cases: reading the clock is not part of sealing.
     auto params = uid2::make_request_params(1667885597644);
@@ -139,7 +130,7 @@ void seal_tokenmint(benchmark::State& state) {
 void open_naive(benchmark::State& state) {
   const auto key = raw_key();
   const std::string& body = response_body();
-  alloc_scope allocs{state};
+  bench::alloc_scope allocs{state};
   for (auto _ : state) {
     std::vector<std::uint8_t> bin(body.size() / 4 * 3);
     int n = EVP_DecodeBlock(bin.data(), reinterpret_cast<const unsigned char*>(body.data()), static_cast<int>(body.size()));
@@ -168,7 +159,7 @@ void open_bare_evp(benchmark::State& state) {
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
   EVP_DecryptInit_ex2(ctx, cipher, key.data(), nullptr, nullptr);
   std::vector<std::uint8_t> plain(bin.size() - 28);
-  alloc_scope allocs{state};
+  bench::alloc_scope allocs{state};
   for (auto _ : state) {
     int len = 0;
     EVP_DecryptInit_ex2(ctx, nullptr, nullptr, bin.data(), nullptr);
@@ -186,7 +177,7 @@ void open_tokenmint(benchmark::State& state) {
   auto key = uid2::make_key(secret_b64).value();
   const std::string& body = response_body();
   std::vector<std::uint8_t> scratch(uid2::open_scratch_size(body.size()));
-  alloc_scope allocs{state};
+  bench::alloc_scope allocs{state};
   for (auto _ : state) {
     auto r = uid2::open_response(key, body, response_nonce, std::span<std::uint8_t>(scratch));
     if (!r) state.SkipWithError("tokenmint open failed");

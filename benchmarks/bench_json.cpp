@@ -73,19 +73,9 @@ const std::string& document() {
   return doc;
 }
 
-struct alloc_scope {
-  benchmark::State& state;
-  std::uint64_t start = bench::thread_allocations();
-  ~alloc_scope() {
-    state.counters["allocs_per_op"] =
-        benchmark::Counter(static_cast<double>(bench::thread_allocations() - start), benchmark::Counter::kAvgIterations);
-    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(document().size()));
-  }
-};
-
 void parse_nlohmann(benchmark::State& state) {
   const std::string& doc = document();
-  alloc_scope a{state};
+  bench::alloc_scope a{state, static_cast<std::int64_t>(document().size())};
   for (auto _ : state) {
     auto r = nlohmann::json::parse(doc).get<uid2_generate_response>();
     benchmark::DoNotOptimize(r);
@@ -95,7 +85,7 @@ void parse_nlohmann(benchmark::State& state) {
 void parse_tokenmint(benchmark::State& state) {
   const std::string& doc = document();
   if (!json::read<uid2_generate_response>(doc)) state.SkipWithError("document does not parse");
-  alloc_scope a{state};
+  bench::alloc_scope a{state, static_cast<std::int64_t>(document().size())};
   for (auto _ : state) {
     auto r = json::read<uid2_generate_response>(doc);
     benchmark::DoNotOptimize(r);
@@ -106,7 +96,7 @@ void parse_tokenmint_reuse(benchmark::State& state) {
   const std::string& doc = document();
   uid2_generate_response model;
   (void)json::read_into(model, doc);
-  alloc_scope a{state};
+  bench::alloc_scope a{state, static_cast<std::int64_t>(document().size())};
   for (auto _ : state) {
     auto r = json::read_into(model, doc);
     benchmark::DoNotOptimize(r);
@@ -124,7 +114,7 @@ void write_nlohmann(benchmark::State& state) {
   // nlohmann::json sorts keys, so its text differs; it must still carry the same model.
   if (json::read<uid2_generate_response>(nlohmann::json(m).dump()).value() != m)
     state.SkipWithError("nlohmann output does not read back to the model");
-  alloc_scope a{state};
+  bench::alloc_scope a{state, static_cast<std::int64_t>(document().size())};
   for (auto _ : state) {
     std::string s = nlohmann::json(m).dump();
     benchmark::DoNotOptimize(s);
@@ -134,7 +124,7 @@ void write_nlohmann(benchmark::State& state) {
 void write_tokenmint(benchmark::State& state) {
   const auto& m = model();
   if (json::write(m) != document()) state.SkipWithError("tokenmint output differs from the document");
-  alloc_scope a{state};
+  bench::alloc_scope a{state, static_cast<std::int64_t>(document().size())};
   for (auto _ : state) {
     std::string s = json::write(m);
     benchmark::DoNotOptimize(s);
@@ -145,7 +135,7 @@ void write_tokenmint_reuse(benchmark::State& state) {
   const auto& m = model();
   std::string out;
   json::write_to(out, m);
-  alloc_scope a{state};
+  bench::alloc_scope a{state, static_cast<std::int64_t>(document().size())};
   for (auto _ : state) {
     out.clear();
     json::write_to(out, m);
@@ -156,7 +146,7 @@ void write_tokenmint_reuse(benchmark::State& state) {
 void write_tokenmint_buffer(benchmark::State& state) {
   const auto& m = model();
   std::array<char, 2048> buf{};
-  alloc_scope a{state};
+  bench::alloc_scope a{state, static_cast<std::int64_t>(document().size())};
   for (auto _ : state) {
     auto n = json::write(m, std::span<char>(buf));
     benchmark::DoNotOptimize(n);

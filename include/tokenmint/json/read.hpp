@@ -9,19 +9,17 @@
 // members) are validated too, so a broken document is an error even when the broken part is unused.
 #pragma once
 
-#include <tokenmint/codec/utf8.hpp>
 #include <tokenmint/core/result.hpp>
+#include <tokenmint/json/detail/common.hpp>
+#include <tokenmint/json/detail/lexer.hpp>
 #include <tokenmint/json/reflect.hpp>
 #include <tokenmint/json/validate.hpp>
 #include <tokenmint/json/value.hpp>
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -49,74 +47,6 @@ struct read_options {
 
 namespace detail {
 
-template <class T>
-inline constexpr bool is_optional_v = false;
-template <class T>
-inline constexpr bool is_optional_v<std::optional<T>> = true;
-
-template <class T>
-inline constexpr bool is_vector_v = false;
-template <class T, class A>
-inline constexpr bool is_vector_v<std::vector<T, A>> = true;
-
-template <class T>
-inline constexpr bool is_std_array_v = false;
-template <class T, std::size_t N>
-inline constexpr bool is_std_array_v<std::array<T, N>> = true;
-
-template <class T>
-inline constexpr bool is_string_map_v = false;
-template <class T, class C, class A>
-inline constexpr bool is_string_map_v<std::map<std::string, T, C, A>> = true;
-
-template <class T>
-inline constexpr bool dependent_false_v = false;
-
-/// A model type: an aggregate struct that reflection can take apart.
-template <class T>
-concept model = std::is_class_v<T> && std::is_aggregate_v<T> && !std::is_union_v<T> && !is_std_array_v<T>;
-
-/// Advances over bytes that need no attention in a string: not '"', '\\', a control character or
-/// a non-ASCII byte. Eight bytes at a time (SWAR), then byte by byte.
-inline const char* skip_plain_string_bytes(const char* p, const char* end) noexcept {
-  constexpr std::uint64_t ones = 0x0101010101010101ull;
-  constexpr std::uint64_t highs = 0x8080808080808080ull;
-  while (end - p >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    const std::uint64_t q = w ^ (ones * '"');
-    const std::uint64_t b = w ^ (ones * '\\');
-    const std::uint64_t special =
-        ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w;
-    if ((special & highs) != 0) break;
-    p += 8;
-  }
-  while (p < end) {
-    const auto c = static_cast<unsigned char>(*p);
-    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
-    ++p;
-  }
-  return p;
-}
-
-inline void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 class reader;
 
 /// How the shared object loop reads one member of a model: type-erased per member *type*, so
@@ -135,10 +65,6 @@ void reset_erased_if_optional(void* member) {
   if constexpr (is_optional_v<M>) static_cast<M*>(member)->reset();
 }
 
-/// The type of member I of T.
-template <class T, std::size_t I>
-using member_type_t = std::remove_cvref_t<decltype(*member_pointer<T, member_count<T>, I>())>;
-
 template <class T>
 inline constexpr auto member_readers = []<std::size_t... I>(std::index_sequence<I...>) {
   return std::array<member_reader, sizeof...(I)>{member_reader{
@@ -146,12 +72,10 @@ inline constexpr auto member_readers = []<std::size_t... I>(std::index_sequence<
       is_optional_v<member_type_t<T, I>> ? &reset_erased_if_optional<member_type_t<T, I>> : nullptr}...};
 }(std::make_index_sequence<member_count<T>>{});
 
-/// One pass over the text, straight into the target. Functions return false on the first error,
-/// which is kept (what, where) while the callers add the member path on the way out.
-class reader {
+/// One pass over the text, straight into the target: the lexer's tokens, driven by the target's type.
+class reader : public lexer {
  public:
-  reader(std::string_view text, const read_options& opt) noexcept
-      : text_(text), begin_(text.data()), p_(text.data()), end_(text.data() + text.size()), opt_(opt) {}
+  reader(std::string_view text, const read_options& opt) noexcept : lexer(text), opt_(opt) {}
 
   template <class T>
   bool document(T& out) {
@@ -159,19 +83,6 @@ class reader {
     ws();
     if (p_ != end_) return fail("trailing characters after the value");
     return true;
-  }
-
-  error take_error() const {
-    std::string msg;
-    for (auto it = path_.rbegin(); it != path_.rend(); ++it) {
-      if (!it->empty() && it->front() != '[' && !msg.empty()) msg += '.';
-      msg += *it;
-    }
-    if (!msg.empty()) msg += ": ";
-    msg += what_;
-    msg += " at offset ";
-    msg += std::to_string(err_at_);
-    return error{errc::invalid_json, std::move(msg)};
   }
 
   // ---- dispatch ---------------------------------------------------------------------------------
@@ -224,253 +135,6 @@ class reader {
   }
 
  private:
-  // ---- errors -----------------------------------------------------------------------------------
-
-  bool fail(const char* what) { return fail_at(p_, what); }
-  TOKENMINT_NOINLINE bool fail_at(const char* at, const char* what) {
-    what_ = what;
-    err_at_ = static_cast<std::size_t>(at - begin_);
-    return false;
-  }
-  TOKENMINT_NOINLINE void in_member(std::string_view key) {
-    constexpr std::size_t max_shown = 64;  // keys come from the input; keep messages bounded
-    if (key.size() > max_shown) {
-      path_.emplace_back(std::string(key.substr(0, max_shown)) + "...");
-    } else {
-      path_.emplace_back(key);
-    }
-  }
-  TOKENMINT_NOINLINE void in_element(std::size_t i) { path_.push_back("[" + std::to_string(i) + "]"); }
-
-  // ---- lexical ----------------------------------------------------------------------------------
-
-  void ws() noexcept {
-    while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
-  }
-  static bool digit(char c) noexcept { return c >= '0' && c <= '9'; }
-
-  bool literal(std::string_view word) {
-    if (static_cast<std::size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0)
-      return fail("invalid literal");
-    p_ += word.size();
-    return true;
-  }
-
-  bool boolean(bool& out) {
-    if (*p_ == 't') {
-      out = true;
-      return literal("true");
-    }
-    if (*p_ == 'f') {
-      out = false;
-      return literal("false");
-    }
-    return fail("expected true or false");
-  }
-
-  /// Checks the number grammar from p_ and moves past it. `integral` is set when there is no
-  /// fraction and no exponent.
-  TOKENMINT_NOINLINE bool number_token(bool& integral) {
-    const char* const start = p_;
-    if (*p_ == '-') ++p_;
-    if (p_ == end_ || !digit(*p_)) return fail_at(start, "expected a number");
-    if (*p_ == '0') {
-      ++p_;
-      if (p_ != end_ && digit(*p_)) return fail("leading zero in number");
-    } else {
-      while (p_ != end_ && digit(*p_)) ++p_;
-    }
-    integral = true;
-    if (p_ != end_ && *p_ == '.') {
-      integral = false;
-      ++p_;
-      if (p_ == end_ || !digit(*p_)) return fail("expected digit after decimal point");
-      while (p_ != end_ && digit(*p_)) ++p_;
-    }
-    if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
-      integral = false;
-      ++p_;
-      if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
-      if (p_ == end_ || !digit(*p_)) return fail("expected digit in exponent");
-      while (p_ != end_ && digit(*p_)) ++p_;
-    }
-    return true;
-  }
-
-  template <class I>
-  bool integer(I& out) {
-    const char* const start = p_;
-    if (*p_ != '-' && !digit(*p_)) return fail("expected integer");
-    bool integral = false;
-    if (!number_token(integral)) return false;
-    if (!integral) return fail_at(start, "expected integer, got a fraction or exponent");
-    const bool negative = *start == '-';
-    std::uint64_t magnitude = 0;
-    bool overflow = false;
-    for (const char* q = start + (negative ? 1 : 0); q != p_; ++q) {
-      overflow |= __builtin_mul_overflow(magnitude, 10u, &magnitude);
-      overflow |= __builtin_add_overflow(magnitude, static_cast<unsigned>(*q - '0'), &magnitude);
-    }
-    using U = std::make_unsigned_t<I>;
-    constexpr auto max = static_cast<std::uint64_t>(std::numeric_limits<I>::max());
-    if constexpr (std::is_unsigned_v<I>) {
-      if (overflow || magnitude > max || (negative && magnitude != 0)) return fail_at(start, "integer out of range");
-      out = static_cast<I>(magnitude);
-    } else {
-      if (overflow || magnitude > max + (negative ? 1u : 0u)) return fail_at(start, "integer out of range");
-      out = negative ? static_cast<I>(static_cast<U>(0u - static_cast<U>(magnitude))) : static_cast<I>(magnitude);
-    }
-    return true;
-  }
-
-  template <class F>
-  bool floating(F& out) {
-    const char* const start = p_;
-    if (*p_ != '-' && !digit(*p_)) return fail("expected number");
-    bool integral = false;
-    if (!number_token(integral)) return false;
-    const auto [ptr, ec] = std::from_chars(start, p_, out);
-    if (ec == std::errc::result_out_of_range) {
-      if (decimal_magnitude(start, p_) < 0) {  // underflow: the nearest value is zero
-        out = *start == '-' ? -F(0) : F(0);
-        return true;
-      }
-      return fail_at(start, "number out of range");
-    }
-    if (ec != std::errc{} || ptr != p_) return fail_at(start, "invalid number");
-    return true;
-  }
-
-  /// log10 of a number's magnitude, roughly (the power of ten of its first significant digit).
-  static long decimal_magnitude(const char* p, const char* end) noexcept {
-    long first = 0;  // position of the first significant digit relative to the point
-    long int_digits = 0;
-    bool seen_point = false, significant = false;
-    long position = 0;
-    for (; p != end && *p != 'e' && *p != 'E'; ++p) {
-      if (*p == '-') continue;
-      if (*p == '.') {
-        seen_point = true;
-        continue;
-      }
-      if (!seen_point) ++int_digits;
-      if (!significant && *p != '0') {
-        significant = true;
-        first = position;
-      }
-      ++position;
-    }
-    long exp = 0;
-    if (p != end) {
-      ++p;
-      const bool neg = *p == '-';
-      if (*p == '+' || *p == '-') ++p;
-      for (; p != end; ++p) exp = std::min(exp * 10 + (*p - '0'), 100000L);
-      if (neg) exp = -exp;
-    }
-    return int_digits - 1 - first + exp;
-  }
-
-  /// A string token into `out` (escapes decoded, UTF-8 checked). Precondition: *p_ == '"'.
-  TOKENMINT_NOINLINE bool string(std::string& out) {
-    ++p_;
-    const char* run = p_;
-    out.clear();
-    while (true) {
-      p_ = skip_plain_string_bytes(p_, end_);
-      if (p_ == end_) return fail("unterminated string");
-      const auto c = static_cast<unsigned char>(*p_);
-      if (c == '"') {
-        out.append(run, p_);
-        ++p_;
-        return true;
-      }
-      if (c == '\\') {
-        out.append(run, p_);
-        if (!escape(out)) return false;
-        run = p_;
-        continue;
-      }
-      if (c < 0x20) return fail("control character in string");
-      const std::size_t n = utf8::sequence_length(text_, static_cast<std::size_t>(p_ - begin_));
-      if (n == 0) return fail("invalid UTF-8 in string");
-      p_ += n;
-    }
-  }
-
-  /// A member name: a view of the text when it has no escapes, else decoded into scratch_.
-  TOKENMINT_NOINLINE bool key(std::string_view& out) {
-    if (p_ == end_ || *p_ != '"') return fail("expected member name");
-    const char* const start = ++p_;
-    while (true) {
-      p_ = skip_plain_string_bytes(p_, end_);
-      if (p_ == end_) return fail("unterminated string");
-      const auto c = static_cast<unsigned char>(*p_);
-      if (c == '"') {
-        out = std::string_view(start, static_cast<std::size_t>(p_ - start));
-        ++p_;
-        return true;
-      }
-      if (c == '\\') {
-        p_ = start - 1;
-        if (!string(scratch_)) return false;
-        out = scratch_;
-        return true;
-      }
-      if (c < 0x20) return fail("control character in string");
-      const std::size_t n = utf8::sequence_length(text_, static_cast<std::size_t>(p_ - begin_));
-      if (n == 0) return fail("invalid UTF-8 in string");
-      p_ += n;
-    }
-  }
-
-  bool hex4(std::uint32_t& cp) {
-    if (end_ - p_ < 4) return fail("truncated \\u escape");
-    cp = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char h = *p_++;
-      cp <<= 4;
-      if (h >= '0' && h <= '9') cp |= static_cast<std::uint32_t>(h - '0');
-      else if (h >= 'a' && h <= 'f') cp |= static_cast<std::uint32_t>(h - 'a' + 10);
-      else if (h >= 'A' && h <= 'F') cp |= static_cast<std::uint32_t>(h - 'A' + 10);
-      else return fail_at(p_ - 1, "invalid hex digit in \\u escape");
-    }
-    return true;
-  }
-
-  /// Precondition: *p_ == '\\'.
-  TOKENMINT_NOINLINE bool escape(std::string& out) {
-    const char* const at = p_;
-    ++p_;
-    if (p_ == end_) return fail("unterminated escape");
-    const char e = *p_++;
-    switch (e) {
-      case '"': out.push_back('"'); return true;
-      case '\\': out.push_back('\\'); return true;
-      case '/': out.push_back('/'); return true;
-      case 'b': out.push_back('\b'); return true;
-      case 'f': out.push_back('\f'); return true;
-      case 'n': out.push_back('\n'); return true;
-      case 'r': out.push_back('\r'); return true;
-      case 't': out.push_back('\t'); return true;
-      case 'u': break;
-      default: return fail_at(at, "invalid escape");
-    }
-    std::uint32_t cp = 0;
-    if (!hex4(cp)) return false;
-    if (cp >= 0xDC00 && cp <= 0xDFFF) return fail_at(at, "unpaired surrogate in \\u escape");
-    if (cp >= 0xD800 && cp <= 0xDBFF) {
-      if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return fail_at(at, "unpaired surrogate in \\u escape");
-      p_ += 2;
-      std::uint32_t lo = 0;
-      if (!hex4(lo)) return false;
-      if (lo < 0xDC00 || lo > 0xDFFF) return fail_at(at, "unpaired surrogate in \\u escape");
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-    }
-    append_utf8(out, cp);
-    return true;
-  }
-
   // ---- containers -------------------------------------------------------------------------------
 
   bool enter(char open, const char* expected) {
@@ -769,16 +433,8 @@ class reader {
     return true;
   }
 
-  std::string_view text_;
-  const char* const begin_;
-  const char* p_;
-  const char* const end_;
   const read_options& opt_;
   std::size_t depth_ = 0;
-  std::string scratch_;  // escaped member names only
-  const char* what_ = "";
-  std::size_t err_at_ = 0;
-  std::vector<std::string> path_;  // innermost first; filled only on error
 };
 
 template <class M>

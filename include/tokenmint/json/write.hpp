@@ -12,7 +12,7 @@
 
 #include <tokenmint/codec/utf8.hpp>
 #include <tokenmint/core/result.hpp>
-#include <tokenmint/json/read.hpp>
+#include <tokenmint/json/detail/common.hpp>
 #include <tokenmint/json/reflect.hpp>
 #include <tokenmint/json/validate.hpp>
 #include <tokenmint/json/value.hpp>
@@ -134,16 +134,7 @@ class writer {
  public:
   writer(sink& out, const write_options& opt, bool strict) noexcept : out_(out), opt_(opt), strict_(strict) {}
 
-  error take_error() const {
-    std::string msg;
-    for (auto it = path_.rbegin(); it != path_.rend(); ++it) {
-      if (!it->empty() && it->front() != '[' && !msg.empty()) msg += '.';
-      msg += *it;
-    }
-    if (!msg.empty()) msg += ": ";
-    msg += what_;
-    return error{errc::invalid_argument, std::move(msg)};
-  }
+  error take_error() const { return error{errc::invalid_argument, path_message(path_, what_)}; }
 
   template <class T>
   bool value(const T& v) {
