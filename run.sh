@@ -7,7 +7,7 @@
 #                              clang++-16 -Werror under ASan+UBSan and the fuzzers' seed corpora
 #   ./run.sh bench             Google Benchmark programs, compared side by side in one run
 #   ./run.sh build             configure and build (g++)
-#   ./run.sh fuzz NAME [SECS]  run one libFuzzer target (base64, request_envelope, response_envelope, json)
+#   ./run.sh fuzz NAME [SECS]  run one libFuzzer target (base64, request_envelope, response_envelope, json, http_response)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -46,7 +46,8 @@ base_deps() {
 }
 test_deps() {
   base_deps
-  need_pkgs /usr/include/gtest/gtest.h=libgtest-dev /usr/include/nlohmann/json.hpp=nlohmann-json3-dev cmake=cmake
+  need_pkgs /usr/include/gtest/gtest.h=libgtest-dev /usr/include/nlohmann/json.hpp=nlohmann-json3-dev cmake=cmake \
+    nginx=nginx
 }
 clang_deps() {
   need_pkgs clang++-16=clang-16 /usr/lib/llvm-16/lib/clang/16/lib/linux/libclang_rt.asan-x86_64.a=libclang-rt-16-dev \
@@ -101,7 +102,7 @@ add_counts() {  # a "name: N passed, N failed" line
 
 run_gtests() {  # build dir, label
   local dir=$1 label=$2 exe out line
-  for exe in unit_core unit_json unit_crypto unit_uid2; do
+  for exe in unit_core unit_json unit_http unit_crypto unit_uid2; do
     out=$dir/$exe.json
     rm -f "$out"
     if ! "$dir/tests/$exe" --gtest_brief=1 --gtest_output="json:$out" >&2; then :; fi
@@ -109,6 +110,18 @@ run_gtests() {  # build dir, label
     echo "$line" >&2
     add_counts "$line"
   done
+}
+
+run_transport_tests() {  # build dir, label
+  # nginx (plain, TLS with good and bad certificates, client auth), a fault server and a CONNECT
+  # proxy on 127.0.0.1, started around the test program and stopped after it.
+  local dir=$1 label=$2 out=$1/integration_transport.json line
+  rm -f "$out"
+  python3 "$ROOT/tests/transport/servers.py" "$dir/servers" -- \
+    "$dir/tests/integration_transport" --gtest_brief=1 --gtest_output="json:$out" >&2 || true
+  line=$(python3 "$ROOT/tools/gtest_counts.py" "$label/integration_transport" "$out")
+  echo "$line" >&2
+  add_counts "$line"
 }
 
 run_cli_tests() {  # build dir
@@ -139,7 +152,7 @@ run_consumer_test() {
 
 run_fuzz_corpora() {
   local target line ok=0 bad=0
-  for target in base64 request_envelope response_envelope json; do
+  for target in base64 request_envelope response_envelope json http_response; do
     # Given files (not a directory), libFuzzer runs each input once and exits.
     if "$BUILD/fuzz/tests/fuzz/fuzz_$target" "$ROOT"/tests/fuzz/corpus/$target/* >"$BUILD/fuzz/replay-$target.log" 2>&1; then
       ok=$((ok + 1))
@@ -156,6 +169,8 @@ cmd_test() {
   build_gcc
   log "unit tests (g++)"
   run_gtests "$BUILD/gcc" gcc
+  log "transport against nginx, a fault server and a proxy (g++)"
+  run_transport_tests "$BUILD/gcc" gcc
   log "CLI tests (g++)"
   run_cli_tests "$BUILD/gcc"
   log "reflection refuses what it cannot handle (static_assert messages)"
@@ -168,6 +183,7 @@ cmd_test() {
     build_clang_asan
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
     run_gtests "$BUILD/clang-asan" clang-asan
+    run_transport_tests "$BUILD/clang-asan" clang-asan
     run_cli_tests "$BUILD/clang-asan"
     run_compile_fail_tests clang++-16
     log "fuzz targets: replay seed corpora"
@@ -211,7 +227,7 @@ cmd_bench() {
 
 cmd_fuzz() {
   local name=${1:-} secs=${2:-60}
-  [[ -n $name ]] || { echo "usage: ./run.sh fuzz NAME [SECONDS]  (base64, request_envelope, response_envelope, json)" >&2; exit 2; }
+  [[ -n $name ]] || { echo "usage: ./run.sh fuzz NAME [SECONDS]  (base64, request_envelope, response_envelope, json, http_response)" >&2; exit 2; }
   base_deps
   clang_deps
   build_fuzz

@@ -19,6 +19,15 @@
 
 #include <tokenmint/json/json.hpp>
 
+#include <tokenmint/http/message.hpp>
+#include <tokenmint/http/parser.hpp>
+#include <tokenmint/http/serializer.hpp>
+#include <tokenmint/http/url.hpp>
+
+#include <tokenmint/transport/fake_transport.hpp>
+#include <tokenmint/transport/https_transport.hpp>
+#include <tokenmint/transport/transport.hpp>
+
 #include <tokenmint/uid2/envelope.hpp>
 #include <tokenmint/uid2/flavour.hpp>
 #include <tokenmint/uid2/normalize.hpp>

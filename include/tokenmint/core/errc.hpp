@@ -29,6 +29,19 @@ enum class errc : int {
   unencrypted_payload,    ///< plain JSON where an encrypted envelope was expected
   body_missing,           ///< empty request body
   crypto_backend,         ///< OpenSSL failed internally (allocation, RNG, provider)
+  // HTTP and transport
+  invalid_url,            ///< a URL tokenmint cannot send to (scheme, host, port, characters)
+  http_protocol,          ///< a peer sent bytes that are not valid HTTP/1.1; the message says where
+  http_limit_exceeded,    ///< headers or body larger than the configured limit
+  http_truncated,         ///< the connection ended before the response was complete
+  timeout,                ///< the request's deadline passed (resolve, connect, TLS, write or read)
+  cancelled,              ///< the caller cancelled the operation
+  resolve_failed,         ///< the host name could not be resolved
+  connect_failed,         ///< no resolved address accepted a TCP connection
+  tls_handshake_failed,   ///< the TLS handshake failed for a reason other than the certificate
+  certificate_rejected,   ///< the server's certificate did not verify; the message says why
+  proxy_failed,           ///< the proxy refused or broke the CONNECT tunnel
+  network,                ///< the connection failed while writing or reading (reset, broken pipe)
 };
 
 namespace detail {
@@ -55,6 +68,18 @@ class error_category final : public std::error_category {
       case errc::unencrypted_payload: return "unencrypted payload";
       case errc::body_missing: return "body missing";
       case errc::crypto_backend: return "cryptographic backend failure";
+      case errc::invalid_url: return "invalid URL";
+      case errc::http_protocol: return "HTTP protocol error";
+      case errc::http_limit_exceeded: return "HTTP message exceeds the configured limit";
+      case errc::http_truncated: return "HTTP response truncated";
+      case errc::timeout: return "deadline exceeded";
+      case errc::cancelled: return "operation cancelled";
+      case errc::resolve_failed: return "host name resolution failed";
+      case errc::connect_failed: return "connection failed";
+      case errc::tls_handshake_failed: return "TLS handshake failed";
+      case errc::certificate_rejected: return "server certificate rejected";
+      case errc::proxy_failed: return "proxy CONNECT failed";
+      case errc::network: return "network error";
     }
     return "unknown tokenmint error";
   }

@@ -20,6 +20,11 @@ class [[nodiscard]] result {
  public:
   using value_type = T;
 
+  /// An empty result: holds an error whose message says so. Exists because Asio's `co_spawn`
+  /// completion signature `void(std::exception_ptr, T)` default-constructs `T` when the
+  /// coroutine threw; such a value is never a success.
+  result() : v_(std::in_place_index<1>, tokenmint::error{errc::invalid_argument, "empty result (default-constructed)"}) {}
+
   template <class U = T>
     requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::remove_cvref_t<U>, result> &&
              !std::is_same_v<std::remove_cvref_t<U>, tokenmint::error> && !std::is_same_v<std::remove_cvref_t<U>, errc>)
