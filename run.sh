@@ -55,7 +55,8 @@ clang_deps() {
 }
 bench_deps() {
   base_deps
-  need_pkgs /usr/include/benchmark/benchmark.h=libbenchmark-dev
+  need_pkgs /usr/include/benchmark/benchmark.h=libbenchmark-dev /usr/include/nlohmann/json.hpp=nlohmann-json3-dev \
+    /usr/include/x86_64-linux-gnu/curl/curl.h=libcurl4-openssl-dev wrk=wrk nginx=nginx
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -209,7 +210,6 @@ cmd_demo() {
 
 cmd_bench() {
   bench_deps
-  need_pkgs /usr/include/nlohmann/json.hpp=nlohmann-json3-dev
   CXX="g++" configure "$BUILD/bench" -Dtests=false -Dexamples=false -Dbenchmarks=true -Dbuildtype=release
   ninja -C "$BUILD/bench" >&2
   local suite out status=0
@@ -220,6 +220,9 @@ cmd_bench() {
       --benchmark_repetitions="${BENCH_REPETITIONS:-3}" --benchmark_report_aggregates_only=true
     python3 "$ROOT/benchmarks/compare.py" "$suite" "$out" || status=1
   done
+  log "benchmark: transport (tokenmint vs libcurl, wrk as the ceiling; nginx on loopback)"
+  python3 "$ROOT/tests/transport/servers.py" "$BUILD/bench/servers" -- python3 "$ROOT/benchmarks/transport.py" \
+    "$BUILD/bench/benchmarks/bench_transport" "$BUILD/bench/bench_transport.json" "${BENCH_REPETITIONS:-3}" || status=1
   log "compile time: five models read and written, with and without tokenmint's JSON"
   python3 "$ROOT/benchmarks/compile_time.py" "$ROOT" || status=1
   return $status

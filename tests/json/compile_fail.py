@@ -21,12 +21,23 @@ CASES = [
      "names a member that T does not have"),
     ("enum without enumerators", "enum class E { a }; struct T { E e; };", "an enum is read by name"),
     ("unsupported member type", "struct T { long double x; };", "unsupported member type"),
+    # Not reflection, but the same kind of check: a type that does not model http_transport.
+    ("transport without async_send", "struct T { void send(); };", "a transport needs a member function async_send"),
+    ("transport with the wrong return type",
+     "struct T { int async_send(tokenmint::http::request, tokenmint::request_options); };",
+     "must return asio::awaitable<tokenmint::result<tokenmint::http::response>>"),
 ]
 
 USE = {
     "enum without enumerators": "auto r = tokenmint::json::read<T>(\"{}\"); (void)r;",
     "unsupported member type": "auto r = tokenmint::json::read<T>(\"{}\"); (void)r;",
     "rename of a missing member": "return (int)tokenmint::json::member_keys<T>.size();",
+    "transport without async_send": "static_assert(tokenmint::check_http_transport<T>());",
+    "transport with the wrong return type": "static_assert(tokenmint::check_http_transport<T>());",
+}
+HEADER = {
+    "transport without async_send": "tokenmint/transport/transport.hpp",
+    "transport with the wrong return type": "tokenmint/transport/transport.hpp",
 }
 
 
@@ -35,7 +46,8 @@ def main():
     passed = failed = 0
     for name, decl, expected in CASES:
         use = USE.get(name, "return (int)tokenmint::json::member_names<T>.size();")
-        src = "#include <tokenmint/json/json.hpp>\n%s\nint main() { %s }\n" % (decl, use)
+        header = HEADER.get(name, "tokenmint/json/json.hpp")
+        src = "#include <%s>\n%s\nint main() { %s }\n" % (header, decl, use)
         with tempfile.NamedTemporaryFile("w", suffix=".cpp") as f:
             f.write(src)
             f.flush()

@@ -1,6 +1,8 @@
 // fake_transport: scripted answers, recorded requests, injected errors, delays against deadlines.
 #include <tokenmint/transport/fake_transport.hpp>
 
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
@@ -84,4 +86,27 @@ TEST(FakeTransport, DelaysHonourTheDeadline) {
   ASSERT_FALSE(got[1]);
   EXPECT_EQ(got[1].error(), errc::timeout);
   EXPECT_LT(took, std::chrono::seconds(2));
+}
+
+TEST(FakeTransport, DelaysHonourCancellation) {
+  fake_transport fake;
+  http::response ok;
+  ok.status = 200;
+  fake.respond(ok, std::chrono::milliseconds(10'000));
+  asio::io_context io;
+  asio::cancellation_signal signal;
+  std::optional<result<http::response>> got;
+  http::request req{http::verb::get, "https://h/slow", {}, {}};
+  asio::co_spawn(io, fake.async_send(req, {}),
+                 asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr, result<http::response> r) {
+                   got.emplace(std::move(r));
+                 }));
+  asio::steady_timer timer(io, std::chrono::milliseconds(20));
+  timer.async_wait([&](auto) { signal.emit(asio::cancellation_type::terminal); });
+  const auto start = std::chrono::steady_clock::now();
+  io.run();
+  ASSERT_TRUE(got);
+  ASSERT_FALSE(*got);
+  EXPECT_EQ(got->error(), errc::cancelled);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
 }

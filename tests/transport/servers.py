@@ -127,6 +127,7 @@ http {{
 LOCATIONS = """
     access_log {w}/access.log conn;
     root {w}/www;
+    location = /bench {{ access_log off; default_type application/json; return 200 '{{"token":"abc"}}'; }}
     location = /token {{ default_type application/json; return 200 '{{"token":"abc","expires_in":3600}}'; }}
     location = /missing {{ default_type application/json; return 404 '{{"error":"not here"}}'; }}
     location = /chunked.html {{ ssi on; }}

@@ -81,11 +81,13 @@ class fake_transport {
       step = st->fallback(st->log.back().request, opts);
     }
     if (step.delay.count() > 0) {
+      const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
       co_await asio::this_coro::throw_if_cancelled(false);
       asio::steady_timer timer(co_await asio::this_coro::executor);
       const bool too_slow = step.delay > opts.timeout;
       timer.expires_after(too_slow ? opts.timeout : step.delay);
       auto [ec] = co_await timer.async_wait(detail::use_tuple);
+      co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
       if (ec) co_return tokenmint::error{errc::cancelled, "fake_transport: cancelled during the scripted delay"};
       if (too_slow)
         co_return tokenmint::error{errc::timeout, "fake_transport: deadline of " + std::to_string(opts.timeout.count()) +

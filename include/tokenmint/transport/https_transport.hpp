@@ -101,7 +101,13 @@ class https_transport {
 
   asio::awaitable<result<http::response>> async_send(http::request req, request_options opts = {}) {
     auto self = impl_;  // the pool outlives the request even if this handle goes away
-    co_return co_await self->send(std::move(req), opts);
+    // Cancellation is reported as errc::cancelled, not thrown; the flag belongs to the caller's
+    // coroutine thread, so it is restored before returning.
+    const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
+    co_await asio::this_coro::throw_if_cancelled(false);
+    auto r = co_await self->send(std::move(req), opts);
+    co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
+    co_return r;
   }
 
   /// Connections currently open to `origin` ("https://host:port"), idle and in use; for tests
@@ -152,7 +158,6 @@ class https_transport {
     std::unordered_map<std::string, origin_pool> pools;  // node-based: references survive inserts
 
     asio::awaitable<result<http::response>> send(http::request req, request_options opts) {
-      co_await asio::this_coro::throw_if_cancelled(false);
       if (!init) co_return init.error();
       auto u = http::parse_url(req.url);
       if (!u) co_return u.error();
