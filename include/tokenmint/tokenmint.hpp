@@ -28,6 +28,9 @@
 #include <tokenmint/transport/https_transport.hpp>
 #include <tokenmint/transport/transport.hpp>
 
+#include <tokenmint/uid2/client.hpp>
 #include <tokenmint/uid2/envelope.hpp>
 #include <tokenmint/uid2/flavour.hpp>
+#include <tokenmint/uid2/identity.hpp>
+#include <tokenmint/uid2/models.hpp>
 #include <tokenmint/uid2/normalize.hpp>

@@ -42,6 +42,10 @@ enum class errc : int {
   certificate_rejected,   ///< the server's certificate did not verify; the message says why
   proxy_failed,           ///< the proxy refused or broke the CONNECT tunnel
   network,                ///< the connection failed while writing or reading (reset, broken pipe)
+  // service answers
+  unauthorized,           ///< the service refused the credentials (HTTP 401/403)
+  service_error,          ///< the service answered with an error; `diag` holds its status and message
+  invalid_response,       ///< a success answer not in the documented shape (bad JSON, missing fields)
 };
 
 namespace detail {
@@ -80,6 +84,9 @@ class error_category final : public std::error_category {
       case errc::certificate_rejected: return "server certificate rejected";
       case errc::proxy_failed: return "proxy CONNECT failed";
       case errc::network: return "network error";
+      case errc::unauthorized: return "unauthorized";
+      case errc::service_error: return "service error";
+      case errc::invalid_response: return "invalid response from the service";
     }
     return "unknown tokenmint error";
   }

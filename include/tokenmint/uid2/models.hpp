@@ -1,0 +1,148 @@
+// What the UID2/EUID clients take and return: identifier inputs, token outcomes, mapping results,
+// options and named environments.
+#pragma once
+
+#include <tokenmint/core/clock.hpp>
+#include <tokenmint/core/result.hpp>
+#include <tokenmint/core/secret.hpp>
+#include <tokenmint/uid2/flavour.hpp>
+#include <tokenmint/uid2/identity.hpp>
+#include <tokenmint/uid2/normalize.hpp>
+#include <tokenmint/version.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tokenmint::uid2 {
+
+/// The four identifier keys of the protocol.
+enum class identity_kind : unsigned char { email, email_hash, phone, phone_hash };
+
+constexpr std::string_view wire_name(identity_kind k) noexcept {
+  switch (k) {
+    case identity_kind::email: return "email";
+    case identity_kind::email_hash: return "email_hash";
+    case identity_kind::phone: return "phone";
+    case identity_kind::phone_hash: return "phone_hash";
+  }
+  return "email_hash";
+}
+
+/// One identifier, checked before any network call. By default an email is normalized with the
+/// operator's algorithm and hashed, a phone is validated (E.164) and hashed; the `_unhashed`
+/// factories send the (normalized or validated) value itself; precomputed hashes are accepted
+/// as 44 base64 characters or 64 hex digits. Errors never echo the address or number.
+class identity_input {
+ public:
+  static result<identity_input> from_email(std::string_view email) {
+    auto h = hash_email(email);
+    if (!h) return std::move(h).error();
+    return identity_input(identity_kind::email_hash, std::move(*h));
+  }
+  static result<identity_input> from_email_unhashed(std::string_view email) {
+    auto n = normalize_email(email);
+    if (!n) return std::move(n).error();
+    return identity_input(identity_kind::email, std::move(*n));
+  }
+  static result<identity_input> from_phone(std::string_view phone) {
+    auto h = hash_phone(phone);
+    if (!h) return std::move(h).error();
+    return identity_input(identity_kind::phone_hash, std::move(*h));
+  }
+  static result<identity_input> from_phone_unhashed(std::string_view phone) {
+    if (auto ok = validate_phone(phone); !ok) return std::move(ok).error();
+    return identity_input(identity_kind::phone, std::string(phone));
+  }
+  static result<identity_input> from_email_hash(std::string_view hash) {
+    auto h = normalize_hash(hash, "email_hash");
+    if (!h) return std::move(h).error();
+    return identity_input(identity_kind::email_hash, std::move(*h));
+  }
+  static result<identity_input> from_phone_hash(std::string_view hash) {
+    auto h = normalize_hash(hash, "phone_hash");
+    if (!h) return std::move(h).error();
+    return identity_input(identity_kind::phone_hash, std::move(*h));
+  }
+
+  identity_kind kind() const noexcept { return kind_; }
+  const std::string& value() const noexcept { return value_; }
+
+ private:
+  identity_input(identity_kind k, std::string v) : kind_(k), value_(std::move(v)) {}
+  identity_kind kind_;
+  std::string value_;
+};
+
+/// Outcomes of generate and refresh that are not failures.
+enum class token_status : unsigned char {
+  success,                    ///< `identity` holds the new tokens
+  optout,                     ///< the user opted out: drop any stored identity
+  insufficient_user_consent,  ///< EUID: the TCF string does not consent to purposes 1,2,3,4,7,10
+};
+
+constexpr std::string_view to_string(token_status s) noexcept {
+  switch (s) {
+    case token_status::success: return "success";
+    case token_status::optout: return "optout";
+    case token_status::insufficient_user_consent: return "insufficient_user_consent";
+  }
+  return "success";
+}
+
+struct token_response {
+  token_status status = token_status::success;
+  std::optional<uid2::identity> identity;  ///< set exactly when `status == success`
+};
+
+/// One `/v3/identity/map` result, aligned with its input.
+struct mapped_identity {
+  std::string uid;                          ///< the raw UID2/EUID; empty when unmapped
+  std::optional<std::string> previous_uid;  ///< the previous one during a salt rotation
+  std::int64_t refresh_from_s = 0;          ///< when to map again, Unix **seconds**
+  std::string unmapped_reason;              ///< "optout" or "invalid identifier"; empty when mapped
+  bool mapped() const noexcept { return unmapped_reason.empty(); }
+  friend bool operator==(const mapped_identity&, const mapped_identity&) = default;
+};
+
+/// Extra generate parameters.
+struct generate_options {
+  /// EUID only: the IAB TCF v2 consent string (`tcf_consent_string`). A UID2 client refuses it.
+  std::optional<std::string> tcf_consent_string;
+};
+
+/// Client settings, an aggregate. `base_url` and the credentials are required for the calls
+/// that need them (refresh needs neither secret).
+struct client_options {
+  std::string base_url;          ///< e.g. `uid2::environments::integration`; no trailing path
+  secret<std::string> api_key;   ///< sent as `Authorization: Bearer`
+  secret<std::string> client_secret;  ///< base64 of 32 bytes
+  std::chrono::milliseconds timeout{10'000};  ///< per call, covering connect to last byte
+  std::string client_version = "tokenmint-cpp-" + std::string(version_string);  ///< X-UID2-Client-Version
+  /// Send `"optout_check":1` with generate: needed by some older private operators, ignored by
+  /// current ones.
+  bool send_optout_check = false;
+  /// Where request timestamps and the lifecycle checks of refreshed identities take "now" from.
+  const tokenmint::clock* clock = &default_clock();
+};
+
+namespace environments {
+inline constexpr std::string_view integration = "https://operator-integ.uidapi.com";
+inline constexpr std::string_view production = "https://global.prod.uidapi.com";
+inline constexpr std::string_view production_us_east = "https://prod.uidapi.com";
+inline constexpr std::string_view production_us_west = "https://usw.prod.uidapi.com";
+inline constexpr std::string_view production_australia = "https://au.prod.uidapi.com";
+inline constexpr std::string_view production_japan = "https://jp.prod.uidapi.com";
+inline constexpr std::string_view production_singapore = "https://sg.prod.uidapi.com";
+}  // namespace environments
+
+}  // namespace tokenmint::uid2
+
+namespace tokenmint::euid {
+namespace environments {
+inline constexpr std::string_view integration = "https://integ.euid.eu";
+inline constexpr std::string_view production = "https://prod.euid.eu";
+}  // namespace environments
+}  // namespace tokenmint::euid
