@@ -21,11 +21,13 @@
 
 #include <tokenmint/http/message.hpp>
 #include <tokenmint/http/parser.hpp>
+#include <tokenmint/http/request_parser.hpp>
 #include <tokenmint/http/serializer.hpp>
 #include <tokenmint/http/url.hpp>
 
 #include <tokenmint/transport/fake_transport.hpp>
 #include <tokenmint/transport/https_transport.hpp>
+#include <tokenmint/transport/server.hpp>
 #include <tokenmint/transport/transport.hpp>
 
 #include <tokenmint/uid2/client.hpp>
@@ -34,3 +36,4 @@
 #include <tokenmint/uid2/identity.hpp>
 #include <tokenmint/uid2/models.hpp>
 #include <tokenmint/uid2/normalize.hpp>
+#include <tokenmint/uid2/sandbox.hpp>

@@ -13,6 +13,28 @@
 
 namespace tokenmint::http {
 
+namespace detail {
+
+/// One `name: value` line of a header or trailer section (without its CRLF) appended to `into`,
+/// or the reason it is refused: obs-fold, a missing colon, a name that is not a token, a
+/// control character in the value. Optional whitespace around the value is dropped.
+inline result<void> parse_field_line(std::string_view line, fields& into) {
+  auto fail = [](std::string why) { return tokenmint::error{errc::http_protocol, std::move(why)}; };
+  if (line.front() == ' ' || line.front() == '\t') return fail("obsolete line folding (obs-fold) is not accepted");
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) return fail("header line without ':'");
+  std::string_view name = line.substr(0, colon);
+  if (!valid_field_name(name)) return fail("invalid header field name '" + std::string(name.substr(0, 64)) + "'");
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (!valid_field_value(value)) return fail("control character in header field '" + std::string(name) + "'");
+  into.add(std::string(name), std::string(value));
+  return {};
+}
+
+}  // namespace detail
+
 /// Bounds on what one response may make the parser hold. Exceeding either ends parsing with
 /// `errc::http_limit_exceeded`; memory stays within them whatever the peer sends.
 struct parser_limits {
@@ -193,18 +215,7 @@ class response_parser {
   }
 
   result<void> header_line(std::string_view line, fields& into) {
-    if (line.front() == ' ' || line.front() == '\t')
-      return fail("obsolete line folding (obs-fold) is not accepted");
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos) return fail("header line without ':'");
-    std::string_view name = line.substr(0, colon);
-    if (!detail::valid_field_name(name))
-      return fail("invalid header field name '" + std::string(name.substr(0, 64)) + "'");
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    if (!detail::valid_field_value(value)) return fail("control character in header field '" + std::string(name) + "'");
-    into.add(std::string(name), std::string(value));
+    if (auto r = detail::parse_field_line(line, into); !r) return fail(std::move(r).error().message);
     return {};
   }
 

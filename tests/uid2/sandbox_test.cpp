@@ -1,0 +1,359 @@
+// The sandbox operator over real loopback sockets: the UID2 and EUID clients end to end through
+// https_transport, and the operator's own error messages (protocol section 5) on raw requests.
+#include <tokenmint/uid2/client.hpp>
+#include <tokenmint/uid2/sandbox.hpp>
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace tokenmint;
+using namespace tokenmint::uid2;
+
+namespace {
+
+constexpr std::int64_t t0 = 1'800'000'000'000;
+const std::string sufficient = "CPhJRpMPhJRpMABAMBFRACBoALAAAEJAAIYgAKwAQAKgArABAAqAAA";
+const std::string insufficient = "CPehXK9PehXK9ABAMBFRACBoADAAAEJAAIYgAKwAQAKgArABAAqAAA";
+
+/// A sandbox on an ephemeral port plus clients for both flavours, on one io_context.
+struct fixture {
+  asio::io_context io;
+  fixed_clock clock{t0};
+  uid2::sandbox box{io.get_executor(), [this] {
+                      sandbox_options o;
+                      o.clock = &clock;
+                      return o;
+                    }()};
+  https_transport transport{io.get_executor()};
+
+  fixture() {
+    EXPECT_TRUE(box.status()) << box.status().error().message;
+    box.start();
+  }
+
+  client_options options(bool euid = false) {
+    client_options o;
+    o.base_url = euid ? box.euid_base_url() : box.base_url();
+    o.api_key = secret<std::string>(box.api_key());
+    o.client_secret = secret<std::string>(box.client_secret());
+    o.clock = &clock;
+    return o;
+  }
+
+  /// Runs `a` to completion while the sandbox keeps serving.
+  template <class T>
+  T run(asio::awaitable<T> a) {
+    std::optional<T> out;
+    std::exception_ptr failure;
+    bool done = false;
+    asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T v) {
+      failure = e;
+      if (!e) out.emplace(std::move(v));
+      done = true;
+    });
+    while (!done) io.run_one();
+    if (failure) std::rethrow_exception(failure);
+    return std::move(*out);
+  }
+
+  static asio::awaitable<result<http::response>> send(https_transport t, http::request r) {
+    co_return co_await t.async_send(std::move(r), request_options{});
+  }
+
+  /// A raw POST to the sandbox.
+  http::response post(const std::string& path, std::string body, bool auth = true) {
+    http::request r;
+    r.method = http::verb::post;
+    r.url = box.base_url() + path;
+    r.body = std::move(body);
+    if (auth) r.headers.add("Authorization", "Bearer " + box.api_key());
+    auto res = run(send(transport, std::move(r)));
+    EXPECT_TRUE(res) << res.error().describe();
+    return res ? std::move(*res) : http::response{};
+  }
+
+  /// A sealed request with chosen parameters.
+  std::string envelope(std::string_view json, std::int64_t ts) {
+    auto key = make_key(box.client_secret());
+    request_params p;
+    p.timestamp_ms = ts;
+    return *seal_request(*key, p, json);
+  }
+};
+
+std::string message_of(const http::response& r) {
+  auto doc = json::read<json::value>(r.body);
+  if (!doc) return "(not JSON: " + r.body + ")";
+  const auto* m = doc->find("message");
+  return m && m->if_string() ? *m->if_string() : std::string();
+}
+std::string status_of(const http::response& r) {
+  auto doc = json::read<json::value>(r.body);
+  const auto* s = doc ? doc->find("status") : nullptr;
+  return s && s->if_string() ? *s->if_string() : std::string();
+}
+
+}  // namespace
+
+TEST(Sandbox, Uid2EndToEnd) {
+  fixture f;
+  uid2::basic_client<https_transport> c(f.transport, f.options());
+  auto email = *identity_input::from_email("validate@example.com");
+  auto gen = f.run(c.async_generate(email));
+  ASSERT_TRUE(gen) << gen.error().describe();
+  ASSERT_EQ(gen->status, token_status::success);
+  const identity id = *gen->identity;
+  EXPECT_EQ(id.refresh_token.size(), 388u);
+  EXPECT_TRUE(id.refresh_token.starts_with("AAAA")) << "UID2 scope byte 0x00";
+  EXPECT_TRUE(id.advertising_token.starts_with("A4"));
+  EXPECT_EQ(id.identity_expires, t0 + 3'600'000);
+  EXPECT_EQ(id.refresh_from, t0 + 900'000);
+  EXPECT_EQ(id.refresh_expires, t0 + 86'400'000);
+
+  EXPECT_TRUE(*f.run(c.async_validate(id.advertising_token, email)));
+  EXPECT_TRUE(*f.run(c.async_validate(id.advertising_token, *identity_input::from_email_unhashed("Validate@Example.com"))));
+  EXPECT_FALSE(*f.run(c.async_validate(id.advertising_token, *identity_input::from_email("other@example.com"))));
+  auto forged = f.run(c.async_validate("A4" + std::string(100, 'x'), email));
+  ASSERT_FALSE(forged);
+  EXPECT_EQ(forged.error().diag.service_message, "Invalid token");
+
+  f.clock.advance(std::chrono::minutes(20));
+  auto ref = f.run(c.async_refresh(id));
+  ASSERT_TRUE(ref) << ref.error().describe();
+  ASSERT_EQ(ref->status, token_status::success);
+  EXPECT_NE(ref->identity->refresh_token, id.refresh_token);
+  EXPECT_NE(ref->identity->refresh_response_key, id.refresh_response_key);
+  EXPECT_EQ(ref->identity->identity_expires, t0 + 20 * 60'000 + 3'600'000);
+  auto again = f.run(c.async_refresh(*ref->identity));  // the new identity refreshes in turn
+  ASSERT_TRUE(again) << again.error().describe();
+
+  auto phone = f.run(c.async_generate(*identity_input::from_phone("+12345678901")));
+  ASSERT_TRUE(phone && phone->identity);
+  EXPECT_TRUE(*f.run(c.async_validate(phone->identity->advertising_token, *identity_input::from_phone_unhashed("+12345678901"))));
+}
+
+TEST(Sandbox, TestIdentities) {
+  fixture f;
+  uid2::basic_client<https_transport> c(f.transport, f.options());
+  const std::vector<std::pair<result<identity_input>, token_status>> cases = {
+      {identity_input::from_email("optout@example.com"), token_status::optout},
+      {identity_input::from_email_hash("DYsnJ8r5+cjRDHue98gIGDKvLIMuqAm/RRLODrjqK50="), token_status::optout},  // its hash
+      {identity_input::from_phone("+00000000000"), token_status::optout},
+      {identity_input::from_email("hopefully-not-opted-out@example.com"), token_status::success},
+  };
+  for (const auto& [in, expected] : cases) {
+    ASSERT_TRUE(in);
+    auto r = f.run(c.async_generate(*in));
+    ASSERT_TRUE(r) << r.error().describe();
+    EXPECT_EQ(r->status, expected) << in->value();
+  }
+  for (auto in : {identity_input::from_email("refresh-optout@example.com"), identity_input::from_phone("+00000000002")}) {
+    auto g = f.run(c.async_generate(*in));
+    ASSERT_TRUE(g && g->status == token_status::success);
+    auto r = f.run(c.async_refresh(*g->identity));
+    ASSERT_TRUE(r) << r.error().describe();
+    EXPECT_EQ(r->status, token_status::optout);
+  }
+}
+
+TEST(Sandbox, EuidConsentAndHosts) {
+  fixture f;
+  euid::basic_client<https_transport> c(f.transport, f.options(true));
+  auto in = *identity_input::from_email("user@example.com");
+  generate_options ok, not_enough, broken;
+  ok.tcf_consent_string = sufficient;
+  not_enough.tcf_consent_string = insufficient;
+  broken.tcf_consent_string = "not-a-tc-string";
+  auto a = f.run(c.async_generate(in, ok));
+  ASSERT_TRUE(a) << a.error().describe();
+  ASSERT_EQ(a->status, token_status::success);
+  EXPECT_EQ(a->identity->refresh_token[0], 'E') << "EUID scope byte 0x10";
+  auto b = f.run(c.async_generate(in, not_enough));
+  ASSERT_TRUE(b) << b.error().describe();
+  EXPECT_EQ(b->status, token_status::insufficient_user_consent);
+  auto d = f.run(c.async_generate(in, broken));
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().diag.http_status, 400);
+  EXPECT_EQ(d.error().diag.service_message, "User consent is invalid");
+  auto r = f.run(c.async_refresh(*a->identity));
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->status, token_status::success);
+  // An EUID refresh token is not a UID2 one.
+  uid2::basic_client<https_transport> u(f.transport, f.options());
+  auto cross = f.run(u.async_refresh(*a->identity));
+  ASSERT_FALSE(cross);
+  EXPECT_EQ(cross.error().diag.service_status, "client_error");
+}
+
+TEST(Sandbox, IdentityMap) {
+  fixture f;
+  uid2::basic_client<https_transport> c(f.transport, f.options());
+  std::vector<identity_input> in = {*identity_input::from_email("a@example.com"), *identity_input::from_phone("+12345678901"),
+                                    *identity_input::from_email("optout@example.com"),
+                                    *identity_input::from_email_unhashed("A@Example.com")};
+  auto r = f.run(c.async_identity_map(in));
+  ASSERT_TRUE(r) << r.error().describe();
+  ASSERT_EQ(r->size(), 4u);
+  EXPECT_TRUE((*r)[0].mapped());
+  EXPECT_EQ((*r)[0].uid.size(), 44u);
+  EXPECT_EQ((*r)[0].uid, (*r)[3].uid) << "the same person through email and email_hash";
+  EXPECT_NE((*r)[0].uid, (*r)[1].uid);
+  EXPECT_EQ((*r)[2].unmapped_reason, "optout");
+  EXPECT_EQ((*r)[1].refresh_from_s, t0 / 1000 + 30 * 86400);
+  // The operator's answer for an identifier the client did not check.
+  auto key = make_key(f.box.client_secret());
+  auto params = *make_request_params(t0);
+  auto res = f.post("/v3/identity/map", *seal_request(*key, params, R"({"email_hash":["bad"],"phone":["+1"]})"));
+  ASSERT_EQ(res.status, 200);
+  std::vector<std::uint8_t> scratch;
+  auto opened = open_response(*key, res.body, params.nonce, scratch);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(opened->json,
+            R"({"body":{"email_hash":[{"e":"invalid identifier"}],"phone":[{"e":"invalid identifier"}]},"status":"success"})");
+}
+
+TEST(Sandbox, CredentialsAreChecked) {
+  fixture f;
+  auto wrong_key = f.options();
+  wrong_key.api_key = secret<std::string>(std::string("nope"));
+  uid2::basic_client<https_transport> c(f.transport, wrong_key);
+  auto in = *identity_input::from_email("user@example.com");
+  auto r = f.run(c.async_generate(in));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), errc::unauthorized);
+  EXPECT_EQ(r.error().diag.http_status, 401);
+  EXPECT_EQ(f.post("/v2/token/generate", "x", false).body, R"({"status":"unauthorized"})");
+
+  auto wrong_secret = f.options();
+  wrong_secret.client_secret = secret<std::string>(std::string("ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16Spo="));
+  uid2::basic_client<https_transport> s(f.transport, wrong_secret);
+  auto w = f.run(s.async_generate(in));
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().diag.http_status, 400);
+  EXPECT_TRUE(w.error().diag.service_message.starts_with("Invalid body: Check encryption key (ClientSecret). See https://unifiedid.com/docs/"))
+      << w.error().diag.service_message;
+}
+
+TEST(Sandbox, OperatorMessagesOfSection5) {
+  fixture f;
+  const std::string link = " See https://unifiedid.com/docs/getting-started/gs-encryption-decryption";
+  struct row {
+    std::string body;
+    std::string message;  // prefix
+  };
+  std::string v2 = f.envelope(R"({"email":"a@b.com"})", t0);
+  {
+    std::vector<std::uint8_t> raw(200);
+    auto d = base64::decode(v2, std::span<std::uint8_t>(raw));
+    raw.resize(d.size);
+    raw[0] = 2;
+    v2 = base64::encode(std::span<const std::uint8_t>(raw));
+  }
+  const std::vector<row> rows = {
+      {"", "Invalid body: Body is missing."},
+      {"!!!not base64!!!", "Invalid body: Body is not valid base64." + link},
+      {R"({"email":"a@b.com"})", "Invalid body: The request body is unencrypted JSON. It must be an encrypted request envelope."},
+      {base64::encode(std::string_view("short envelope")), "Invalid body: Body too short. Check encryption method."},
+      {v2, "Invalid body: Invalid request envelope format version: received 2, must be 1."},
+      {f.envelope(R"({"email":"a@b.com"})", t0 - 120'000), "Invalid timestamp: Request too old or client time drift."},
+      {f.envelope(R"({"email":"a@b.com"})", t0 + 120'000), "Invalid timestamp: Request too old or client time drift."},
+      {f.envelope("not json", t0), "Invalid payload in body: Data is not valid json string."},
+      {f.envelope("{}", t0), "Required Parameter Missing: exactly one of [email, email_hash, phone, phone_hash] must be specified"},
+      {f.envelope(R"({"email":"a@b.com","phone":"+12345678901"})", t0),
+       "Required Parameter Missing: exactly one of [email, email_hash, phone, phone_hash] must be specified"},
+      {f.envelope(R"({"email":"not an email"})", t0), "Invalid Identifier"},
+      {f.envelope(R"({"phone":"555-555-5555"})", t0), "Invalid Identifier"},
+      {f.envelope(R"({"email_hash":"abc"})", t0), "Invalid Identifier"},
+  };
+  for (const auto& r : rows) {
+    const auto res = f.post("/v2/token/generate", r.body);
+    EXPECT_EQ(res.status, 400) << r.message;
+    EXPECT_EQ(status_of(res), "client_error");
+    EXPECT_TRUE(message_of(res).starts_with(r.message)) << "expected: " << r.message << "\n     got: " << message_of(res);
+  }
+  // Just inside the window (the operator truncates to whole minutes): accepted.
+  EXPECT_EQ(f.post("/v2/token/generate", f.envelope(R"({"email":"a@b.com"})", t0 - 119'000)).status, 200);
+  EXPECT_EQ(f.post("/v2/token/generate", f.envelope(R"({"email":"a@b.com"})", t0 + 119'000)).status, 200);
+  // EUID's messages point to euid.eu.
+  http::request r;
+  r.method = http::verb::post;
+  r.url = f.box.euid_base_url() + "/v2/token/generate";
+  r.headers.add("Authorization", "Bearer " + f.box.api_key());
+  r.body = "!!!";
+  auto euid = f.run(fixture::send(f.transport, r));
+  ASSERT_TRUE(euid);
+  EXPECT_NE(message_of(*euid).find("See https://euid.eu/docs/"), std::string::npos) << message_of(*euid);
+  EXPECT_EQ(f.post("/v2/token/nothing", "").status, 404);
+}
+
+TEST(Sandbox, RefreshRulesAndMessages) {
+  fixture f;
+  uid2::basic_client<https_transport> c(f.transport, f.options());
+  auto g = f.run(c.async_generate(*identity_input::from_email("user@example.com")));
+  ASSERT_TRUE(g && g->identity);
+  const std::string token = g->identity->refresh_token;
+  // Not 388 characters: the legacy path, which fails.
+  auto short_auth = f.post("/v2/token/refresh", token.substr(1));
+  EXPECT_EQ(status_of(short_auth), "invalid_token");
+  EXPECT_EQ(message_of(short_auth), "Invalid Token presented");
+  auto short_anon = f.post("/v2/token/refresh", token + "\n", false);
+  EXPECT_EQ(status_of(short_anon), "error");
+  EXPECT_EQ(message_of(short_anon), "Error refreshing token");
+  EXPECT_EQ(message_of(f.post("/v2/token/refresh", std::string(388, '!'))), "Invalid body: Body is not valid base64.");
+  std::string other_key = token;
+  other_key.replace(0, 8, "AAAAAAIA");  // key id 2
+  EXPECT_TRUE(message_of(f.post("/v2/token/refresh", other_key)).starts_with("Invalid key: Generator of this token (Key ID: "));
+  std::string tampered = token;
+  tampered[200] = tampered[200] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(message_of(f.post("/v2/token/refresh", tampered)), "Invalid data: Check encryption method and encryption key.");
+  // Wrong API key on refresh: 401, like every authenticated call.
+  http::request bad;
+  bad.method = http::verb::post;
+  bad.url = f.box.base_url() + "/v2/token/refresh";
+  bad.headers.add("Authorization", "Bearer wrong");
+  bad.body = token;
+  EXPECT_EQ(f.run(fixture::send(f.transport, bad))->status, 401);
+  // Past refresh_expires: expired_token for authenticated callers, "error" for anonymous ones.
+  f.clock.advance(std::chrono::hours(25));
+  auto expired = f.run(c.async_refresh(*g->identity));
+  ASSERT_FALSE(expired);
+  EXPECT_EQ(expired.error().diag.service_status, "expired_token");
+  EXPECT_EQ(expired.error().diag.service_message, "Expired Token presented");
+  EXPECT_EQ(status_of(f.post("/v2/token/refresh", token, false)), "error");
+}
+
+TEST(Sandbox, LifetimesAreConfigurable) {
+  asio::io_context io;
+  fixed_clock clock(t0);
+  sandbox_options o;
+  o.clock = &clock;
+  o.identity_lifetime = std::chrono::seconds(60);
+  o.refresh_after = std::chrono::seconds(30);
+  o.refresh_lifetime = std::chrono::seconds(120);
+  o.api_key = "k";
+  o.client_secret = "ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16Spo=";
+  uid2::sandbox box(io.get_executor(), o);
+  ASSERT_TRUE(box.status());
+  EXPECT_EQ(box.client_secret(), o.client_secret);
+  box.start();
+  client_options co;
+  co.base_url = box.base_url();
+  co.api_key = secret<std::string>(std::string("k"));
+  co.client_secret = secret<std::string>(o.client_secret);
+  co.clock = &clock;
+  uid2::basic_client<https_transport> c(https_transport(io.get_executor()), co);
+  std::optional<result<token_response>> got;
+  asio::co_spawn(io, c.async_generate(*identity_input::from_email("a@b.com")),
+                 [&](std::exception_ptr, result<token_response> r) { got.emplace(std::move(r)); });
+  while (!got) io.run_one();
+  ASSERT_TRUE(*got) << got->error().describe();
+  EXPECT_EQ((*got)->identity->identity_expires, t0 + 60'000);
+  EXPECT_EQ((*got)->identity->refresh_from, t0 + 30'000);
+  EXPECT_EQ((*got)->identity->refresh_expires, t0 + 120'000);
+
+  sandbox_options bad;
+  bad.client_secret = "c2hvcnQ=";
+  EXPECT_FALSE(uid2::sandbox(io.get_executor(), bad).status());
+}
