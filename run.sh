@@ -2,7 +2,7 @@
 # tokenmint's one entry point. Each command installs what is missing on a Debian 12 machine
 # (as root, through apt-get), configures, builds and runs.
 #
-#   ./run.sh demo              the offline CLI on sample inputs (the sandbox demo comes with the UID2 client)
+#   ./run.sh demo              the sandbox operator, then UID2/EUID generate/refresh/validate/map over HTTP
 #   ./run.sh test              the whole suite; ends with "N passed, N failed". With CI=true also
 #                              clang++-16 -Werror under ASan+UBSan and the fuzzers' seed corpora
 #   ./run.sh bench             Google Benchmark programs, compared side by side in one run

@@ -1,6 +1,8 @@
 // The subcommand groups of `tokenmint`.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,5 +13,11 @@ int run_uid2(const std::vector<std::string>& argv);
 
 /// Usage text of `tokenmint uid2`.
 const char* uid2_usage();
+
+/// The online `tokenmint uid2` subcommands (generate, refresh, validate, map), by name.
+const std::map<std::string, std::function<int(const std::vector<std::string>&)>>& uid2_online_commands();
+
+/// `tokenmint sandbox ...`; argv excludes "sandbox".
+int run_sandbox(const std::vector<std::string>& argv);
 
 }  // namespace tokenmint::cli

@@ -13,7 +13,9 @@ const char* const usage =
     "usage: tokenmint <group> <command> [options]\n"
     "\n"
     "groups:\n"
-    "  uid2     UID2/EUID envelopes, normalization and hashing (offline)\n"
+    "  uid2     UID2/EUID: generate, refresh, validate, map (online); envelopes, normalization,\n"
+    "           hashing (offline)\n"
+    "  sandbox  a local UID2/EUID operator on 127.0.0.1\n"
     "\n"
     "  tokenmint --version | --help | <group> --help\n"
     "exit status: 0 success, 1 data error (message on stderr), 2 usage error\n";
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (args[0] == "uid2") return tokenmint::cli::run_uid2({args.begin() + 1, args.end()});
+    if (args[0] == "sandbox") return tokenmint::cli::run_sandbox({args.begin() + 1, args.end()});
     std::cerr << "tokenmint: unknown group '" << args[0] << "'\n" << usage;
     return tokenmint::cli::usage_error;
   } catch (const std::exception& e) {

@@ -20,6 +20,19 @@ namespace {
 const char* const usage =
     "usage: tokenmint uid2 <command> [options]\n"
     "\n"
+    "online (each also takes --ca-file PATH --timeout MS --proxy URL --resolve HOST:PORT:ADDR;\n"
+    "        --euid for an EUID operator; --api-key/--secret may come from UID2_API_KEY and\n"
+    "        UID2_CLIENT_SECRET instead):\n"
+    "  generate --base-url URL --api-key K --secret S (--email|--phone|--email-hash|--phone-hash) V\n"
+    "           [--euid [--tcf TC]]   -> identity JSON, or {\"status\":\"optout\"} /\n"
+    "           {\"status\":\"insufficient_user_consent\"}\n"
+    "  refresh  --base-url URL [--api-key K]   stdin: identity JSON -> new identity JSON or optout\n"
+    "  validate --base-url URL --api-key K --secret S --token T (--email|...) V   -> true / false\n"
+    "  map      --base-url URL --api-key K --secret S (--email|--phone|--email-hash|--phone-hash) V...\n"
+    "           -> JSON array aligned with the values\n"
+    "  Service errors: HTTP status, the operator's status and message on stderr, exit 1.\n"
+    "\n"
+    "offline:\n"
     "  encrypt-request  --secret B64 [--iv HEX --nonce HEX --timestamp MS]\n"
     "                   stdin: request JSON -> stdout: base64 request envelope\n"
     "  decrypt-response --secret B64 --nonce HEX          stdin: base64 -> stdout: response JSON\n"
@@ -162,13 +175,15 @@ int run_uid2(const std::vector<std::string>& argv) {
     std::cout << usage;
     return ok;
   }
-  const auto it = commands.find(argv[0]);
-  if (it == commands.end()) {
+  const std::function<int(const std::vector<std::string>&)>* command = nullptr;
+  if (auto it = commands.find(argv[0]); it != commands.end()) command = &it->second;
+  else if (auto on = uid2_online_commands().find(argv[0]); on != uid2_online_commands().end()) command = &on->second;
+  if (command == nullptr) {
     std::cerr << "tokenmint uid2: unknown command '" << argv[0] << "'\n" << usage;
     return usage_error;
   }
   try {
-    return it->second({argv.begin() + 1, argv.end()});
+    return (*command)({argv.begin() + 1, argv.end()});
   } catch (const usage_failure& e) {
     std::cerr << "tokenmint uid2 " << argv[0] << ": " << e.what() << "\n" << usage;
     return usage_error;

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""End-to-end tests of the `tokenmint` CLI's offline uid2 subcommands, judged by the vector files.
+"""End-to-end tests of the `tokenmint` CLI: the offline uid2 subcommands, judged by the vector files,
+and the online ones against `tokenmint sandbox` started here on 127.0.0.1.
 
 usage: cli_test.py PATH/TO/tokenmint TESTS/DATA
 Prints one line per failure and a closing `cli: N passed, N failed`; exits 1 on any failure.
 """
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 
 exe, data = sys.argv[1], sys.argv[2]
 vectors = json.load(open(os.path.join(data, "uid2.json")))
@@ -19,6 +22,7 @@ passed = failed = 0
 def run(args, stdin=b"", env=None):
     e = dict(os.environ)
     e.pop("UID2_CLIENT_SECRET", None)
+    e.pop("UID2_API_KEY", None)
     e.update(env or {})
     p = subprocess.run([exe, *args], input=stdin, capture_output=True, timeout=30, env=e)
     return p.returncode, p.stdout, p.stderr
@@ -158,6 +162,106 @@ for args in (["uid2", "encrypt-request", "--secret", sec], ["uid2", "decrypt-req
     for stdin in (b"{}", b"garbage", b""):
         _, out, err = run(args, stdin)
         check(f"no secret in output {args[1]} {stdin!r}", sec.encode() not in out + err)
+
+# ---------------------------------------------------------------------------------------------
+# Online subcommands against the sandbox operator.
+sandbox = subprocess.Popen([exe, "sandbox", "--port", "0", "--api-key", "cli-key"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+info = {}
+try:
+    while "client_secret" not in info:
+        line = sandbox.stdout.readline()
+        if not line:
+            break
+        if ": " in line:
+            k, v = line.rstrip("\n").split(": ", 1)
+            info[k] = v
+    check("sandbox prints its base URLs and credentials",
+          info.get("api_key") == "cli-key" and info.get("uid2_base_url", "").startswith("http://127.0.0.1:")
+          and info.get("euid_base_url") == info.get("uid2_base_url", "") + "/euid" and len(info.get("client_secret", "")) == 44,
+          repr(info))
+    url, eurl, key, secret = info["uid2_base_url"], info["euid_base_url"], info["api_key"], info["client_secret"]
+    creds = ["--api-key", key, "--secret", secret]
+
+    def online(args, stdin=b"", env=None):
+        rc, out, err = run(args, stdin, env)
+        if rc != 0:
+            print(f"  (rc={rc} err={err[:300]!r})")
+        return rc, out, err
+
+    before = int(time.time() * 1000)
+    rc, out, err = online(["uid2", "generate", "--base-url", url, *creds, "--email", " Jane.Doe@Example.com "])
+    ident = json.loads(out) if rc == 0 else {}
+    check("generate prints an identity", rc == 0 and len(ident.get("refresh_token", "")) == 388
+          and ident["identity_expires"] - ident["refresh_from"] == 2_700_000
+          and before <= ident["refresh_from"] - 900_000 <= int(time.time() * 1000), out[:300])
+    rc, out2, _ = online(["uid2", "refresh", "--base-url", url], stdin=out)
+    new = json.loads(out2) if rc == 0 else {}
+    check("refresh reads an identity on stdin, prints the new one",
+          rc == 0 and new.get("refresh_token") not in (None, ident.get("refresh_token"))
+          and new.get("refresh_response_key") != ident.get("refresh_response_key"), out2[:200])
+    token = new.get("advertising_token", "x")
+    expect("validate true", ["uid2", "validate", "--base-url", url, *creds, "--token", token, "--email", "jane.doe@example.com"],
+           b"", 0, b"true\n")
+    expect("validate false", ["uid2", "validate", "--base-url", url, *creds, "--token", token, "--email", "x@example.com"],
+           b"", 0, b"false\n")
+    expect("generate optout", ["uid2", "generate", "--base-url", url, *creds, "--email", "optout@example.com"], b"", 0,
+           b'{"status":"optout"}\n')
+    expect("generate phone optout", ["uid2", "generate", "--base-url", url, *creds, "--phone", "+00000000000"], b"", 0,
+           b'{"status":"optout"}\n')
+    rc, out, _ = online(["uid2", "generate", "--base-url", eurl, *creds, "--euid", "--email", "user@example.com", "--tcf",
+                         "CPhJRpMPhJRpMABAMBFRACBoALAAAEJAAIYgAKwAQAKgArABAAqAAA"])
+    check("euid sufficient consent", rc == 0 and json.loads(out)["refresh_token"].startswith("E"), out[:200])
+    expect("euid insufficient consent", ["uid2", "generate", "--base-url", eurl, *creds, "--euid", "--email", "user@example.com",
+                                         "--tcf", "CPehXK9PehXK9ABAMBFRACBoADAAAEJAAIYgAKwAQAKgArABAAqAAA"], b"", 0,
+           b'{"status":"insufficient_user_consent"}\n')
+    expect("euid invalid consent", ["uid2", "generate", "--base-url", eurl, *creds, "--euid", "--email", "user@example.com",
+                                    "--tcf", "garbage"], b"", 1, err_contains="HTTP 400 client_error: User consent is invalid")
+    expect("tcf without euid", ["uid2", "generate", "--base-url", url, *creds, "--email", "a@b.com", "--tcf", "x"], b"", 2)
+    rc, out, _ = online(["uid2", "map", "--base-url", url, *creds, "--email", "a@example.com", "optout@example.com",
+                         "A@Example.com"])
+    m = json.loads(out) if rc == 0 else []
+    check("map aligned with the values", rc == 0 and len(m) == 3 and m[1] == {"identifier": "optout@example.com",
+                                                                                "unmapped": "optout"}
+          and m[0]["uid"] == m[2]["uid"] and m[2]["identifier"] == "A@Example.com", out[:300])
+    expect("wrong api key", ["uid2", "generate", "--base-url", url, "--api-key", "nope", "--secret", secret, "--email", "a@b.com"],
+           b"", 1, err_contains="HTTP 401 unauthorized")
+    expect("wrong secret", ["uid2", "generate", "--base-url", url, "--api-key", key, "--secret", vectors["request_envelopes"][0]["secret_b64"],
+                            "--email", "a@b.com"], b"", 1, err_contains="HTTP 400 client_error: Invalid body: Check encryption key")
+    expect("credentials from the environment", ["uid2", "generate", "--base-url", url, "--email", "optout@example.com"], b"", 0,
+           b'{"status":"optout"}\n', env={"UID2_API_KEY": key, "UID2_CLIENT_SECRET": secret})
+    port = url.rsplit(":", 1)[1]
+    expect("--resolve", ["uid2", "generate", "--base-url", f"http://sandbox.test:{port}", "--resolve", f"sandbox.test:{port}:127.0.0.1",
+                         *creds, "--email", "optout@example.com"], b"", 0, b'{"status":"optout"}\n')
+    expect("bad phone before any request", ["uid2", "generate", "--base-url", url, *creds, "--phone", "555-555-5555"], b"", 1,
+           err_contains="phone")
+    expect("missing base url", ["uid2", "generate", *creds, "--email", "a@b.com"], b"", 2, err_contains="--base-url is required")
+    expect("two identities", ["uid2", "generate", "--base-url", url, *creds, "--email", "a@b.com", "--phone", "+12345678901"], b"", 2)
+    expect("unreadable ca file", ["uid2", "generate", "--base-url", url, *creds, "--ca-file", "/nonexistent.pem", "--email", "a@b.com"],
+           b"", 1, err_contains="tls.ca_file")
+    expect("refresh bad stdin", ["uid2", "refresh", "--base-url", url], b"{}", 1, err_contains="identity: missing member")
+    # A server that accepts and never answers: the --timeout deadline ends the call.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    start = time.time()
+    expect("timeout", ["uid2", "generate", "--base-url", f"http://127.0.0.1:{silent.getsockname()[1]}", *creds, "--timeout", "300",
+                       "--email", "a@b.com"], b"", 1, err_contains="deadline of 300 ms passed")
+    check("timeout on time", time.time() - start < 5, f"{time.time() - start:.1f}s")
+    silent.close()
+    for args in (["uid2", "generate", "--base-url", url, "--api-key", "nope", "--secret", secret, "--email", "a@b.com"],
+                 ["uid2", "generate", "--base-url", url, *creds, "--email", "a@b.com"]):
+        _, out, err = run(args)
+        check("no client secret in online output", secret.encode() not in out + err)
+finally:
+    sandbox.terminate()
+    try:
+        sandbox.wait(5)
+    except subprocess.TimeoutExpired:
+        sandbox.kill()
+check("sandbox exits on SIGTERM", sandbox.returncode == 0, f"rc={sandbox.returncode}")
+expect("sandbox bad port", ["sandbox", "--port", "70000"], b"", 2)
+expect("sandbox bad secret", ["sandbox", "--client-secret", "c2hvcnQ="], b"", 1, err_contains="client_secret")
 
 print(f"cli: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
