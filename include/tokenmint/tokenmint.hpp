@@ -36,4 +36,5 @@
 #include <tokenmint/uid2/identity.hpp>
 #include <tokenmint/uid2/models.hpp>
 #include <tokenmint/uid2/normalize.hpp>
+#include <tokenmint/uid2/refresher.hpp>
 #include <tokenmint/uid2/sandbox.hpp>

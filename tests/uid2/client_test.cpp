@@ -3,6 +3,7 @@
 // path is also checked against the protocol's derived refresh-response vector.
 #include <tokenmint/transport/fake_transport.hpp>
 #include <tokenmint/uid2/client.hpp>
+#include <tokenmint/uid2/refresher.hpp>
 
 #include "../common/test_data.hpp"
 
@@ -423,4 +424,31 @@ TEST(Identity, JsonRoundTripKeepsUnknownMembers) {
   EXPECT_NE(wrong.error().message.find("identity.identity_expires"), std::string::npos);
   EXPECT_FALSE(identity::from_json("[]"));
   EXPECT_FALSE(identity::from_json("{"));
+}
+
+TEST(Refresher, RetriesTransientFailuresAndStopsOnRejection) {
+  fixed_clock clock(now_ms);
+  const auto id = *identity::from_json(identity_body(now_ms - 1'000'000));  // due now
+  auto key = *make_key(std::string_view("P941vVeuyjaDRVnFQ8DPd0AZnW4bPeiJPXER2K9QXcU="), "k");
+  fake_transport fake;
+  fake.fail(error{errc::network, "connection reset"})
+      .respond(503, "unavailable")
+      .respond(200, *seal_refresh_response(key, R"({"body":)" + identity_body(now_ms, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=") +
+                                                    R"(,"status":"success"})"))
+      .respond(400, R"({"status":"invalid_token","message":"Invalid Token presented"})");
+  uid2::basic_client<fake_transport> c(fake, options(clock));
+  refresher_options ro;
+  ro.jitter = std::chrono::milliseconds(0);
+  ro.retry_after = std::chrono::milliseconds(1);
+  std::vector<identity> seen;
+  auto r = run(keep_fresh(c, id, [&](const identity& n) {
+    seen.push_back(n);
+    clock.set(n.refresh_from + 1);  // the new identity is due at once too
+  }, ro));
+  EXPECT_EQ(fake.exchanges().size(), 4u);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].refresh_response_key, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+  EXPECT_EQ(r.reason, refresher_stop::rejected);
+  ASSERT_TRUE(r.last_error);
+  EXPECT_EQ(r.last_error->diag.service_status, "invalid_token");
 }

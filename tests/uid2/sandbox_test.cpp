@@ -2,7 +2,10 @@
 // https_transport, and the operator's own error messages (protocol section 5) on raw requests.
 #include <tokenmint/uid2/client.hpp>
 #include <tokenmint/uid2/sandbox.hpp>
+#include <tokenmint/uid2/refresher.hpp>
 
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
@@ -356,4 +359,67 @@ TEST(Sandbox, LifetimesAreConfigurable) {
   sandbox_options bad;
   bad.client_secret = "c2hvcnQ=";
   EXPECT_FALSE(uid2::sandbox(io.get_executor(), bad).status());
+}
+
+TEST(Refresher, KeepsAnIdentityFreshUntilCancelled) {
+  asio::io_context io;
+  fixed_clock clock(t0);
+  sandbox_options so;
+  so.clock = &clock;
+  so.refresh_after = std::chrono::seconds(0);  // due at once: no real waiting in the test
+  uid2::sandbox box(io.get_executor(), so);
+  box.start();
+  client_options co;
+  co.base_url = box.base_url();
+  co.api_key = secret<std::string>(box.api_key());
+  co.client_secret = secret<std::string>(box.client_secret());
+  co.clock = &clock;
+  uid2::basic_client<https_transport> c(https_transport(io.get_executor()), co);
+  std::optional<result<token_response>> g;
+  asio::co_spawn(io, c.async_generate(*identity_input::from_email("user@example.com")),
+                 [&](std::exception_ptr, result<token_response> r) { g.emplace(std::move(r)); });
+  while (!g) io.run_one();
+  ASSERT_TRUE(*g && (*g)->identity);
+
+  std::vector<identity> seen;
+  asio::cancellation_signal stop;
+  std::optional<refresher_result> end;
+  refresher_options ro;
+  ro.jitter = std::chrono::milliseconds(0);
+  asio::co_spawn(io, keep_fresh(c, *(*g)->identity, [&](const identity& id) {
+                   seen.push_back(id);
+                   clock.advance(std::chrono::seconds(1));
+                   if (seen.size() == 3) stop.emit(asio::cancellation_type::terminal);
+                 }, ro),
+                 asio::bind_cancellation_slot(stop.slot(), [&](std::exception_ptr e, refresher_result r) {
+                   if (e) std::rethrow_exception(e);
+                   end = r;
+                 }));
+  while (!end) io.run_one();
+  EXPECT_EQ(end->reason, refresher_stop::cancelled);
+  ASSERT_GE(seen.size(), 3u);
+  EXPECT_NE(seen[0].refresh_token, (*g)->identity->refresh_token);
+  EXPECT_NE(seen[1].refresh_token, seen[0].refresh_token) << "each refresh uses the previous new identity";
+
+  // refresh-optout: the first refresh answers optout and the refresher stops there.
+  g.reset();
+  asio::co_spawn(io, c.async_generate(*identity_input::from_email("refresh-optout@example.com")),
+                 [&](std::exception_ptr, result<token_response> r) { g.emplace(std::move(r)); });
+  while (!g) io.run_one();
+  end.reset();
+  int calls = 0;
+  asio::co_spawn(io, keep_fresh(c, *(*g)->identity, [&](const identity&) { ++calls; }, ro),
+                 [&](std::exception_ptr, refresher_result r) { end = r; });
+  while (!end) io.run_one();
+  EXPECT_EQ(end->reason, refresher_stop::optout);
+  EXPECT_EQ(calls, 0);
+
+  // An identity past refresh_expires: stops without a request.
+  identity old = *(*g)->identity;
+  clock.advance(std::chrono::hours(48));
+  end.reset();
+  asio::co_spawn(io, keep_fresh(c, old, [&](const identity&) { ++calls; }, ro),
+                 [&](std::exception_ptr, refresher_result r) { end = r; });
+  while (!end) io.run_one();
+  EXPECT_EQ(end->reason, refresher_stop::refresh_expired);
 }
