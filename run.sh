@@ -223,6 +223,12 @@ cmd_bench() {
   log "benchmark: transport (tokenmint vs libcurl, wrk as the ceiling; nginx on loopback)"
   python3 "$ROOT/tests/transport/servers.py" "$BUILD/bench/servers" -- python3 "$ROOT/benchmarks/transport.py" \
     "$BUILD/bench/benchmarks/bench_transport" "$BUILD/bench/bench_transport.json" "${BENCH_REPETITIONS:-3}" || status=1
+  log "benchmark: uid2 generate against the sandbox vs raw POST to nginx"
+  out=$BUILD/bench/bench_uid2.json
+  python3 "$ROOT/tests/transport/servers.py" "$BUILD/bench/servers" -- "$BUILD/bench/benchmarks/bench_uid2" \
+    --benchmark_out="$out" --benchmark_out_format=json --benchmark_repetitions="${BENCH_REPETITIONS:-3}" \
+    --benchmark_report_aggregates_only=true --benchmark_min_time=2 || status=1
+  python3 "$ROOT/benchmarks/compare.py" uid2 "$out" || status=1
   log "compile time: five models read and written, with and without tokenmint's JSON"
   python3 "$ROOT/benchmarks/compile_time.py" "$ROOT" || status=1
   return $status

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Read a Google Benchmark JSON report and check the claims side by side.
-Usage: compare.py envelope REPORT | compare.py json REPORT
+Usage: compare.py envelope|json|uid2 REPORT
 
 envelope (bench_envelope):
   seal: tokenmint >= 15x faster than naive, and within 1.3x of the bare pre-keyed EVP seal
@@ -13,6 +13,9 @@ json (bench_json), parsing and writing a 1 KB UID2 generate response:
   write: json::write >= 4x faster than nlohmann::json(model).dump()
   allocations: json::read makes only the model's own string allocations (3: the two tokens and
   the key; status is an enum), read_into and write into a reused string or buffer make none
+uid2 (bench_uid2, under tests/transport/servers.py):
+  generate against the sandbox over one keep-alive connection >= 50% of the same transport's raw
+  POST rate to nginx; prints the CPU split between client and sandbox per generate call
 Prints a table and the verdicts; exits 1 if a claim fails."""
 import json
 import sys
@@ -69,6 +72,17 @@ elif suite == "json":
     for name in ("parse_1KB/tokenmint_reuse", "write_1KB/tokenmint_reuse", "write_1KB/tokenmint_buffer"):
         a = get(name).get("allocs_per_op", 1)
         checks.append((f"{name}: {a:.6f} allocations/op (0 in steady state)", a < 0.001))
+elif suite == "uid2":
+    gen = get("generate/sandbox/1conn/real_time")
+    gen8 = get("generate/sandbox/8coroutines/real_time")
+    post = get("post/nginx/1conn/real_time")
+    ratio = gen["items_per_second"] / post["items_per_second"]
+    checks.append((f"generate/1conn {gen['items_per_second']:,.0f}/s = {ratio:.0%} of raw POST to nginx "
+                   f"{post['items_per_second']:,.0f}/s (>= 50%)", ratio >= 0.5))
+    for name, b in (("1 connection", gen), ("8 coroutines", gen8)):
+        c, sb = b.get("client_cpu_us", 0), b.get("sandbox_cpu_us", 0)
+        print(f"CPU per generate, {name}: client {c:.1f} us, sandbox {sb:.1f} us "
+              f"({c / (c + sb):.0%} / {sb / (c + sb):.0%}); {b['items_per_second']:,.0f} generates/s")
 else:
     sys.exit(f"unknown suite {suite}")
 

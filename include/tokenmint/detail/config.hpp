@@ -4,6 +4,13 @@
 // clang++ 16 with libstdc++ 12 supports coroutines, but Asio 1.22 only enables
 // awaitable/co_spawn when it sees ASIO_HAS_CO_AWAIT; it must be set before the
 // first Asio include, so it lives here rather than in every user's build flags.
+// Asio decides between aligned_alloc/free and operator new/delete for its recycled handler memory
+// from libstdc++'s _GLIBCXX_HAVE_ALIGNED_ALLOC, which only exists once a standard header has been
+// included. A translation unit whose first include is Asio would otherwise pick the other pair
+// than its neighbours, and memory allocated in one is freed in another (ASan: alloc-dealloc
+// mismatch). Including a standard header here makes every tokenmint TU agree.
+#include <cstddef>
+
 #if defined(__cpp_impl_coroutine) && !defined(ASIO_HAS_CO_AWAIT)
 #define ASIO_HAS_CO_AWAIT 1
 #endif

@@ -213,7 +213,7 @@ class sandbox_operator {
     crypto::gcm_iv iv{};
     crypto::gcm_tag tag{};
     std::vector<std::uint8_t> out(prefix_size + iv.size() + plain.size() + tag.size());
-    std::memcpy(out.data(), prefix, prefix_size);
+    if (prefix_size != 0) std::memcpy(out.data(), prefix, prefix_size);  // memcpy(_, nullptr, 0) is UB
     (void)token_key_->next_iv(iv);
     std::memcpy(out.data() + prefix_size, iv.data(), iv.size());
     (void)token_key_->seal(iv, {plain}, out.data() + prefix_size + iv.size(), tag);
@@ -258,13 +258,13 @@ class sandbox_operator {
     std::string refresh = seal_token(rp, sizeof prefix, prefix);
     tokenmint::detail::cleanse(rp.data(), rp.size());
 
-    json::value::object_type body;
-    body.emplace_back("advertising_token", std::move(advertising));
-    body.emplace_back("refresh_token", std::move(refresh));
-    body.emplace_back("identity_expires", id_exp);
-    body.emplace_back("refresh_expires", ref_exp);
-    body.emplace_back("refresh_from", t + options_.refresh_after.count() * 1000);
-    body.emplace_back("refresh_response_key", base64::encode(std::span<const std::uint8_t>(response_key)));
+    // (An initializer list rather than emplace_back: g++ 12 -O3 warns falsely on the latter here.)
+    json::value::object_type body{{"advertising_token", std::move(advertising)},
+                                  {"refresh_token", std::move(refresh)},
+                                  {"identity_expires", id_exp},
+                                  {"refresh_expires", ref_exp},
+                                  {"refresh_from", t + options_.refresh_after.count() * 1000},
+                                  {"refresh_response_key", base64::encode(std::span<const std::uint8_t>(response_key))}};
     tokenmint::detail::cleanse(response_key.data(), response_key.size());
     return json::value(std::move(body));
   }
