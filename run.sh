@@ -103,7 +103,7 @@ add_counts() {  # a "name: N passed, N failed" line
 
 run_gtests() {  # build dir, label
   local dir=$1 label=$2 exe out line
-  for exe in unit_core unit_json unit_http unit_crypto unit_uid2; do
+  for exe in unit_core unit_json unit_http unit_crypto unit_uid2 unit_services; do
     out=$dir/$exe.json
     rm -f "$out"
     if ! "$dir/tests/$exe" --gtest_brief=1 --gtest_output="json:$out" >&2; then :; fi

@@ -17,6 +17,11 @@ const char* uid2_usage();
 /// The online `tokenmint uid2` subcommands (generate, refresh, validate, map), by name.
 const std::map<std::string, std::function<int(const std::vector<std::string>&)>>& uid2_online_commands();
 
+/// `tokenmint hubspot|benchling|alterian ...`; argv excludes the group name.
+int run_hubspot(const std::vector<std::string>& argv);
+int run_benchling(const std::vector<std::string>& argv);
+int run_alterian(const std::vector<std::string>& argv);
+
 /// `tokenmint sandbox ...`; argv excludes "sandbox".
 int run_sandbox(const std::vector<std::string>& argv);
 

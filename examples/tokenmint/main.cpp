@@ -13,9 +13,13 @@ const char* const usage =
     "usage: tokenmint <group> <command> [options]\n"
     "\n"
     "groups:\n"
-    "  uid2     UID2/EUID: generate, refresh, validate, map (online); envelopes, normalization,\n"
-    "           hashing (offline)\n"
-    "  sandbox  a local UID2/EUID operator on 127.0.0.1\n"
+    "  uid2       UID2/EUID: generate, refresh, validate, map (online); envelopes, normalization,\n"
+    "             hashing (offline)\n"
+    "  hubspot    HubSpot visitor identification tokens: visitor-token\n"
+    "  benchling  Benchling OAuth2 client-credentials tokens: token\n"
+    "  alterian   Alterian Journey Analytics tokens: create-static-token, create-impersonation-token,\n"
+    "             delete-static-token, update-static-token, list-tokens\n"
+    "  sandbox    a local UID2/EUID operator, with HubSpot, Benchling and Alterian, on 127.0.0.1\n"
     "\n"
     "  tokenmint --version | --help | <group> --help\n"
     "exit status: 0 success, 1 data error (message on stderr), 2 usage error\n";
@@ -39,6 +43,9 @@ int main(int argc, char** argv) {
   }
   try {
     if (args[0] == "uid2") return tokenmint::cli::run_uid2({args.begin() + 1, args.end()});
+    if (args[0] == "hubspot") return tokenmint::cli::run_hubspot({args.begin() + 1, args.end()});
+    if (args[0] == "benchling") return tokenmint::cli::run_benchling({args.begin() + 1, args.end()});
+    if (args[0] == "alterian") return tokenmint::cli::run_alterian({args.begin() + 1, args.end()});
     if (args[0] == "sandbox") return tokenmint::cli::run_sandbox({args.begin() + 1, args.end()});
     std::cerr << "tokenmint: unknown group '" << args[0] << "'\n" << usage;
     return tokenmint::cli::usage_error;

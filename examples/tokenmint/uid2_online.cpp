@@ -2,6 +2,7 @@
 // `tokenmint sandbox`: the local operator.
 #include "cli.hpp"
 #include "commands.hpp"
+#include "online.hpp"
 
 #include <tokenmint/uid2/client.hpp>
 #include <tokenmint/uid2/sandbox.hpp>
@@ -18,35 +19,13 @@ namespace tokenmint::cli {
 namespace {
 
 // Options every online subcommand takes.
-const std::set<std::string> connection_options = {"base-url", "api-key", "secret", "ca-file", "timeout", "proxy", "resolve"};
+const std::set<std::string> connection_options = with(transport_option_names, {"api-key", "secret"});
 const std::set<std::string> identity_options = {"email", "phone", "email-hash", "phone-hash"};
-
-std::set<std::string> with(std::set<std::string> a, const std::set<std::string>& b) {
-  a.insert(b.begin(), b.end());
-  return a;
-}
 
 std::optional<std::string> option_or_env(const args& a, const char* name, const char* env) {
   if (auto v = a.get(name)) return v;
   if (const char* e = std::getenv(env); e != nullptr && *e != '\0') return std::string(e);
   return std::nullopt;
-}
-
-/// `--resolve HOST:PORT:ADDR` (ADDR may be an IPv6 literal, with or without brackets).
-address_override parse_resolve(const std::string& text) {
-  const auto c1 = text.find(':');
-  const auto c2 = c1 == std::string::npos ? c1 : text.find(':', c1 + 1);
-  if (c2 == std::string::npos) throw usage_failure("--resolve: expected HOST:PORT:ADDR");
-  address_override o;
-  o.host = text.substr(0, c1);
-  for (char& ch : o.host) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  const std::string port = text.substr(c1 + 1, c2 - c1 - 1);
-  const auto p = parse_int64(port, "resolve");
-  if (p < 1 || p > 65535) throw usage_failure("--resolve: port out of range");
-  o.port = static_cast<std::uint16_t>(p);
-  o.address = text.substr(c2 + 1);
-  if (o.address.size() > 2 && o.address.front() == '[' && o.address.back() == ']') o.address = o.address.substr(1, o.address.size() - 2);
-  return o;
 }
 
 struct online {
@@ -63,19 +42,7 @@ struct online {
     if (auto s = option_or_env(a, "secret", "UID2_CLIENT_SECRET")) options.client_secret = secret<std::string>(std::move(*s));
     else if (needs_secret) throw usage_failure("--secret is required (or set UID2_CLIENT_SECRET)");
     if (needs_secret && options.api_key.reveal().empty()) throw usage_failure("--api-key is required (or set UID2_API_KEY)");
-    if (auto t = a.get("timeout")) {
-      const auto ms = parse_int64(*t, "timeout");
-      if (ms <= 0) throw usage_failure("--timeout: milliseconds, more than 0");
-      options.timeout = std::chrono::milliseconds(ms);
-    }
-  }
-
-  static https_transport_options transport_options(const args& a) {
-    https_transport_options o;
-    if (auto ca = a.get("ca-file")) o.tls.ca_file = *ca;
-    if (auto p = a.get("proxy")) o.proxy = take(proxy_options::parse(*p));
-    if (auto r = a.get("resolve")) o.resolve.push_back(parse_resolve(*r));
-    return o;
+    if (auto t = timeout_option(a)) options.timeout = *t;
   }
 
   /// Runs `call` on a client of the chosen flavour and returns its result.
@@ -204,7 +171,8 @@ const std::map<std::string, std::function<int(const std::vector<std::string>&)>>
 int run_sandbox(const std::vector<std::string>& argv) {
   static const char* const usage =
       "usage: tokenmint sandbox [--port N] [--api-key K] [--client-secret B64]\n"
-      "Serves the UID2 operator protocol on 127.0.0.1 (EUID under /euid) until interrupted.\n"
+      "Serves the UID2 operator protocol on 127.0.0.1 (EUID under /euid), and HubSpot, Benchling\n"
+      "and Alterian token endpoints beside it, until interrupted.\n"
       "Port 0 (the default) picks a free port. Prints the base URLs and the credentials it accepts.\n";
   try {
     const args a(argv, {"port", "api-key", "client-secret"}, {"help"});
@@ -225,11 +193,18 @@ int run_sandbox(const std::vector<std::string>& argv) {
     uid2::sandbox box(io.get_executor(), o);
     if (!box.status()) throw data_failure(box.status().error().message);
     box.start();
-    std::cout << "tokenmint sandbox: serving the UID2/EUID operator protocol\n"
+    std::cout << "tokenmint sandbox: serving UID2/EUID, HubSpot, Benchling and Alterian\n"
               << "uid2_base_url: " << box.base_url() << '\n'
               << "euid_base_url: " << box.euid_base_url() << '\n'
               << "api_key: " << box.api_key() << '\n'
               << "client_secret: " << box.client_secret() << '\n'
+              << "hubspot_base_url: " << box.hubspot_base_url() << '\n'
+              << "hubspot_access_token: " << box.services().hubspot_access_token << '\n'
+              << "benchling_base_url: " << box.benchling_base_url() << '\n'
+              << "benchling_client_id: " << box.services().benchling_client_id << '\n'
+              << "benchling_client_secret: " << box.services().benchling_client_secret << '\n'
+              << "alterian_base_url: " << box.alterian_base_url() << '\n'
+              << "alterian_api_key: " << box.services().alterian_api_key << '\n'
               << std::flush;
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const asio::error_code&, int) {

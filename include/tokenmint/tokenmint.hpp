@@ -25,6 +25,14 @@
 #include <tokenmint/http/serializer.hpp>
 #include <tokenmint/http/url.hpp>
 
+#include <tokenmint/policy/call.hpp>
+#include <tokenmint/policy/observer.hpp>
+#include <tokenmint/policy/rate_limiter.hpp>
+#include <tokenmint/policy/retry.hpp>
+
+#include <tokenmint/auth/credentials.hpp>
+#include <tokenmint/auth/oauth2.hpp>
+
 #include <tokenmint/transport/fake_transport.hpp>
 #include <tokenmint/transport/https_transport.hpp>
 #include <tokenmint/transport/server.hpp>
@@ -38,3 +46,10 @@
 #include <tokenmint/uid2/normalize.hpp>
 #include <tokenmint/uid2/refresher.hpp>
 #include <tokenmint/uid2/sandbox.hpp>
+
+#include <tokenmint/alterian/client.hpp>
+#include <tokenmint/alterian/models.hpp>
+#include <tokenmint/benchling/client.hpp>
+#include <tokenmint/benchling/models.hpp>
+#include <tokenmint/hubspot/client.hpp>
+#include <tokenmint/hubspot/models.hpp>

@@ -46,6 +46,7 @@ enum class errc : int {
   unauthorized,           ///< the service refused the credentials (HTTP 401/403)
   service_error,          ///< the service answered with an error; `diag` holds its status and message
   invalid_response,       ///< a success answer not in the documented shape (bad JSON, missing fields)
+  rate_limited,           ///< the service refused the call for its rate limit (HTTP 429) and retrying did not help
 };
 
 namespace detail {
@@ -87,6 +88,7 @@ class error_category final : public std::error_category {
       case errc::unauthorized: return "unauthorized";
       case errc::service_error: return "service error";
       case errc::invalid_response: return "invalid response from the service";
+      case errc::rate_limited: return "rate limited by the service";
     }
     return "unknown tokenmint error";
   }

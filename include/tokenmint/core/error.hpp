@@ -5,8 +5,10 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 namespace tokenmint {
 
@@ -16,7 +18,29 @@ struct diagnostics {
   std::string service_status;  ///< the service's own status string (e.g. UID2 "client_error")
   std::string service_message; ///< the service's own message
   std::string correlation_id;  ///< request/correlation id, where the service sends one
-  std::string raw_body;        ///< the response body, when it was not the JSON expected
+  std::string raw_body;        ///< the response body of a failed call (UID2: only when it is not JSON)
+  /// Response headers that help act on the error: correlation ids, rate-limit counters,
+  /// `Retry-After`. Never a credential.
+  std::vector<std::pair<std::string, std::string>> headers;
+  /// The service's itemised reasons: HubSpot `errors[]` ("in: message"), Alterian `Detail`.
+  std::vector<std::string> details;
+  int attempts = 0;            ///< how many times the request was sent (0: not recorded)
+
+  /// The first kept header named `name` (ASCII case-insensitive), or empty.
+  std::string header(std::string_view name) const {
+    for (const auto& [n, v] : headers) {
+      if (n.size() != name.size()) continue;
+      bool same = true;
+      for (std::size_t i = 0; i < n.size() && same; ++i) {
+        char a = n[i], b = name[i];
+        if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+        if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+        same = a == b;
+      }
+      if (same) return v;
+    }
+    return {};
+  }
 };
 
 /// An error: a `std::error_code`, a message that names the field or step that failed, and
@@ -58,6 +82,15 @@ struct error {
     if (!diag.correlation_id.empty()) {
       out += " correlation_id=";
       out += diag.correlation_id;
+    }
+    for (const auto& d : diag.details) {
+      out += " detail=\"";
+      out += d;
+      out += '"';
+    }
+    if (diag.attempts > 1) {
+      out += " attempts=";
+      out += std::to_string(diag.attempts);
     }
     return out;
   }

@@ -4,6 +4,7 @@
 #include <tokenmint/json/read.hpp>
 #include <tokenmint/json/value.hpp>
 #include <tokenmint/json/write.hpp>
+#include <tokenmint/policy/call.hpp>
 #include <tokenmint/transport/https_transport.hpp>
 #include <tokenmint/transport/transport.hpp>
 #include <tokenmint/uid2/envelope.hpp>
@@ -108,6 +109,7 @@ class basic_operator_client {
     }
     if (options_.clock == nullptr) options_.clock = &default_clock();
     while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+    call_ = call_opts();
   }
 
   const client_options& options() const noexcept { return options_; }
@@ -146,11 +148,11 @@ class basic_operator_client {
       if (!k) co_return std::move(k).error();
       refresh_key.emplace(std::move(*k));
     }
-    http::request req = make_request(path, id.refresh_token, !options_.api_key.reveal().empty());
-    const request_options ro = request_opts();  // named: see docs/architecture.md on g++ 12 and co_await
-    auto res = co_await transport_.async_send(std::move(req), ro);
+    auto make = [&]() -> result<http::request> {
+      return make_request(path, id.refresh_token, !options_.api_key.reveal().empty());
+    };
+    auto res = co_await send(path, make);
     if (!res) co_return std::move(res).error();
-    if (res->status != 200) co_return http_error(F, path, *res);
     std::string plain;
     if (refresh_key) {
       std::vector<std::uint8_t> scratch;
@@ -204,11 +206,35 @@ class basic_operator_client {
   }
 
  private:
-  request_options request_opts() const {
-    request_options o;
+  policy::call_options call_opts() const {
+    policy::call_options o;
     o.timeout = options_.timeout;
+    o.retry = options_.retry;
+    o.observe = options_.observe;
+    o.clock = options_.clock;
+    o.sleep = options_.sleep;
     o.max_body_bytes = max_body_size * 2;
     return o;
+  }
+
+  /// Sends what `make` builds (again for each attempt) under the retry policy; a final answer
+  /// other than 200 becomes the service's error, with the number of attempts.
+  template <class Make>
+  asio::awaitable<result<http::response>> send(std::string_view path, Make make) {
+    const policy::call_info info{name(F), path, false, {}, nullptr};
+    int attempts = 0;
+    auto res = co_await policy::send(transport_, make, call_, info, &attempts);
+    if (!res) {
+      tokenmint::error e = std::move(res).error();
+      e.diag.attempts = attempts;
+      co_return e;
+    }
+    if (res->status != 200) {
+      auto e = http_error(F, path, *res);
+      e.diag.attempts = attempts;
+      co_return e;
+    }
+    co_return res;
   }
 
   http::request make_request(std::string_view path, std::string body, bool with_key) const {
@@ -233,16 +259,20 @@ class basic_operator_client {
   /// Seal `json`, POST it, open the 200 answer (nonce checked) and parse its envelope JSON.
   asio::awaitable<result<answer>> call_enveloped(std::string_view path, std::string json_text) {
     if (auto ok = check_credentials(); !ok) co_return std::move(ok).error();
-    auto params = make_request_params(options_.clock->now_ms());
-    if (!params) co_return std::move(params).error();
-    auto sealed = seal_request(*key_, *params, json_text);
+    // Each attempt seals a new envelope (timestamp, nonce, IV); the answer is opened with the
+    // nonce of the attempt that produced it, the last one.
+    std::optional<request_params> params;
+    auto make = [&]() -> result<http::request> {
+      auto p = make_request_params(options_.clock->now_ms());
+      if (!p) return std::move(p).error();
+      params.emplace(*p);
+      auto sealed = seal_request(*key_, *params, json_text);
+      if (!sealed) return std::move(sealed).error();
+      return make_request(path, std::move(*sealed), true);
+    };
+    auto res = co_await send(path, make);
     tokenmint::detail::cleanse(json_text.data(), json_text.size());
-    if (!sealed) co_return std::move(sealed).error();
-    http::request req = make_request(path, std::move(*sealed), true);
-    const request_options ro = request_opts();
-    auto res = co_await transport_.async_send(std::move(req), ro);
     if (!res) co_return std::move(res).error();
-    if (res->status != 200) co_return http_error(F, path, *res);
     std::vector<std::uint8_t> scratch;
     auto opened = open_response(*key_, res->body, params->nonce, scratch);
     if (!opened) co_return std::move(opened).error();
@@ -309,6 +339,7 @@ class basic_operator_client {
 
   Transport transport_;
   client_options options_;
+  policy::call_options call_;  // built once from options_
   std::optional<crypto::aes256_gcm> key_;
   std::optional<tokenmint::error> key_error_;
 };

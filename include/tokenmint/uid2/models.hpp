@@ -5,6 +5,7 @@
 #include <tokenmint/core/clock.hpp>
 #include <tokenmint/core/result.hpp>
 #include <tokenmint/core/secret.hpp>
+#include <tokenmint/policy/call.hpp>
 #include <tokenmint/uid2/flavour.hpp>
 #include <tokenmint/uid2/identity.hpp>
 #include <tokenmint/uid2/normalize.hpp>
@@ -126,6 +127,11 @@ struct client_options {
   bool send_optout_check = false;
   /// Where request timestamps and the lifecycle checks of refreshed identities take "now" from.
   const tokenmint::clock* clock = &default_clock();
+  /// Retries of 429/502/503/504 answers and of connections that failed before sending; each
+  /// attempt seals a new envelope. `retry_policy::none()` turns them off.
+  policy::retry_policy retry;
+  policy::hooks observe;            ///< request/response hooks; envelopes and tokens are redacted
+  policy::sleeper* sleep = nullptr; ///< waits between attempts; null: an Asio timer
 };
 
 namespace environments {

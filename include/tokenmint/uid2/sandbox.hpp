@@ -9,6 +9,7 @@
 #include <tokenmint/json/read.hpp>
 #include <tokenmint/json/value.hpp>
 #include <tokenmint/json/write.hpp>
+#include <tokenmint/sandbox/services.hpp>
 #include <tokenmint/transport/server.hpp>
 #include <tokenmint/uid2/detail/tcf.hpp>
 #include <tokenmint/uid2/envelope.hpp>
@@ -38,6 +39,9 @@ struct sandbox_options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;            ///< 0: a free port
   std::uint64_t tcf_vendor_id = 21;  ///< the vendor whose consent an EUID TCF string must carry
+  /// HubSpot, Benchling and Alterian endpoints served beside the operator (their clock defaults
+  /// to `clock`).
+  sandbox_services::services_options services;
 };
 
 /// The operator logic, sans-io: `handle(request)` answers as the UID2 operator does. UID2 paths
@@ -393,11 +397,18 @@ class sandbox {
       return;
     }
     operator_ = std::shared_ptr<sandbox_operator>(std::move(*op));
+    auto so_services = operator_->options().services;
+    if (so_services.clock == nullptr) so_services.clock = operator_->options().clock;
+    services_ = std::make_shared<sandbox_services::services_operator>(std::move(so_services));
     http_server_options so;
     so.address = address;
     so.port = port;
     server_ = std::make_unique<http_server>(
-        std::move(ex), [op = operator_](const http::incoming_request& r) { return op->handle(r); }, so);
+        std::move(ex),
+        [op = operator_, services = services_](const http::incoming_request& r) {
+          return sandbox_services::services_operator::serves(r.path()) ? services->handle(r) : op->handle(r);
+        },
+        so);
     init_ = server_->status();
   }
 
@@ -413,9 +424,16 @@ class sandbox {
   const std::string& api_key() const { return operator_->options().api_key; }
   const std::string& client_secret() const { return operator_->options().client_secret; }
 
+  /// Base URLs and credentials of the other three services.
+  std::string hubspot_base_url() const { return base_url() + std::string(sandbox_services::services_operator::hubspot_prefix); }
+  std::string benchling_base_url() const { return base_url() + std::string(sandbox_services::services_operator::benchling_prefix); }
+  std::string alterian_base_url() const { return base_url() + std::string(sandbox_services::services_operator::alterian_prefix); }
+  const sandbox_services::services_options& services() const { return services_->options(); }
+
  private:
   result<void> init_;
   std::shared_ptr<sandbox_operator> operator_;
+  std::shared_ptr<sandbox_services::services_operator> services_;
   std::unique_ptr<http_server> server_;
 };
 

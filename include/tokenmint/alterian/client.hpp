@@ -1,0 +1,188 @@
+// Alterian Journey Analytics TokenApi over any transport: create/delete/update static tokens,
+// impersonation tokens, list tokens (with cursor paging).
+#pragma once
+
+#include <tokenmint/alterian/models.hpp>
+#include <tokenmint/auth/credentials.hpp>
+#include <tokenmint/detail/service.hpp>
+#include <tokenmint/json/write.hpp>
+#include <tokenmint/policy/call.hpp>
+#include <tokenmint/transport/https_transport.hpp>
+#include <tokenmint/transport/transport.hpp>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace tokenmint::alterian {
+
+/// Whether `s` is a GUID in the 8-4-4-4-12 hex form the service's `format: uuid` asks for.
+constexpr bool is_uuid(std::string_view s) noexcept {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace detail {
+
+inline tokenmint::error http_error(std::string_view operation, const http::response& res) {
+  diagnostics d;
+  d.http_status = res.status;
+  d.raw_body = res.body;
+  d.headers = tokenmint::detail::keep_headers(res, {"x-request-id", "x-correlation-id"});
+  if (auto b = json::read<operation_result<json::value>>(res.body)) {
+    d.service_status = b->status_code.value_or("");
+    d.service_message = b->debug_text();
+    if (b->detail)
+      for (const auto& row : *b->detail) {
+        std::string line;
+        for (const auto& cell : row) line += (line.empty() ? "" : "; ") + cell;
+        d.details.push_back(std::move(line));
+      }
+  }
+  std::string msg = "alterian " + std::string(operation) + ": HTTP " + std::to_string(res.status);
+  if (!d.service_status.empty()) msg += ' ' + d.service_status;
+  if (!d.service_message.empty()) msg += ": " + d.service_message;
+  return tokenmint::error{tokenmint::detail::status_errc(res.status), std::move(msg), std::move(d)};
+}
+
+}  // namespace detail
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+/// The TokenApi over `Transport`; `alterian::client` uses `https_transport`. Every call returns
+/// the service's `OperationResult` (`status_code`, `detail`, `debug_message`, `cursor`) with its
+/// `result`: the service reports logical failures there, with HTTP 200. A non-2xx answer is an
+/// error (`unauthorized` for 401/403, `rate_limited` for 429, else `service_error`) with the
+/// same fields in `diag`. Not thread-safe: use from one strand; calls may overlap.
+template <class Transport>
+class basic_client {
+  static_assert(check_http_transport<Transport>());
+
+ public:
+  using transport_type = Transport;
+
+  basic_client(Transport transport, client_options options) : transport_(std::move(transport)), options_(std::move(options)) {}
+
+  const client_options& options() const noexcept { return options_; }
+  Transport& transport() noexcept { return transport_; }
+
+  /// POST /CreateImpersonationToken (SA token): a token acting as `client_id` (and `user_id`).
+  asio::awaitable<result<token_result>> async_create_impersonation_token(create_impersonation_token_request r) {
+    static constexpr std::string_view sensitive[] = {"Result"};
+    co_return co_await call<token_result>("CreateImpersonationToken", json::write(r), false, sensitive);
+  }
+
+  /// POST /CreateStaticToken: a token that is never purged, mapped to `user_id`.
+  asio::awaitable<result<token_result>> async_create_static_token(create_static_token_request r) {
+    static constexpr std::string_view sensitive[] = {"Result"};
+    co_return co_await call<token_result>("CreateStaticToken", json::write(r), false, sensitive);
+  }
+
+  /// POST /DeleteStaticToken. `result` says whether a token was removed.
+  asio::awaitable<result<change_result>> async_delete_static_token(delete_static_token_request r) {
+    if (!is_uuid(r.token_to_delete))
+      co_return tokenmint::error{errc::invalid_argument, "token_to_delete: not a GUID (8-4-4-4-12 hex digits)"};
+    co_return co_await call<change_result>("DeleteStaticToken", json::write(r), false, std::span<const std::string_view>());
+  }
+
+  /// POST /UpdateStaticToken: maps the static token to `user_id`.
+  asio::awaitable<result<change_result>> async_update_static_token(update_static_token_request r) {
+    if (!is_uuid(r.token_to_update))
+      co_return tokenmint::error{errc::invalid_argument, "token_to_update: not a GUID (8-4-4-4-12 hex digits)"};
+    co_return co_await call<change_result>("UpdateStaticToken", json::write(r), true, std::span<const std::string_view>());
+  }
+
+  /// POST /GetTokens: one call, one page when `r.cursor` is set (rows `from`..`to`).
+  asio::awaitable<result<token_list_result>> async_get_tokens(get_tokens_request r) {
+    if (r.cursor && r.cursor->from && r.cursor->to && *r.cursor->to < *r.cursor->from)
+      co_return tokenmint::error{errc::invalid_argument, "cursor: to is before from"};
+    if (r.cursor && r.cursor->from && *r.cursor->from < 0)
+      co_return tokenmint::error{errc::invalid_argument, "cursor: from is negative"};
+    co_return co_await call<token_list_result>("GetTokens", json::write(r), true, std::span<const std::string_view>());
+  }
+
+  /// Every matching token, fetched in pages of `page_size` rows with the cursor until the
+  /// service's `total` is reached (or a page comes back short). The last page's result fields
+  /// (status code, detail) are returned with all rows.
+  asio::awaitable<result<token_list_result>> async_get_all_tokens(get_tokens_request r, std::int32_t page_size = 100) {
+    if (page_size <= 0) co_return tokenmint::error{errc::invalid_argument, "page_size: must be positive"};
+    token_list_result all;
+    all.result.emplace();
+    std::int32_t from = r.cursor && r.cursor->from ? *r.cursor->from : 0;
+    for (;;) {
+      get_tokens_request page = r;
+      if (!page.cursor) page.cursor.emplace();
+      page.cursor->from = from;
+      page.cursor->to = from + page_size - 1;
+      auto got = co_await async_get_tokens(std::move(page));
+      if (!got) co_return std::move(got).error();
+      const std::size_t rows = got->result ? got->result->size() : 0;
+      if (got->result)
+        for (auto& t : *got->result) all.result->push_back(std::move(t));
+      all.status_code = std::move(got->status_code);
+      all.debug_message = std::move(got->debug_message);
+      all.detail = std::move(got->detail);
+      all.cursor = std::move(got->cursor);
+      const std::int64_t total = all.cursor && all.cursor->total ? *all.cursor->total : -1;
+      if (rows < static_cast<std::size_t>(page_size) || (total >= 0 && static_cast<std::int64_t>(all.result->size()) >= total))
+        break;
+      if (from > INT32_MAX - page_size) break;
+      from += page_size;
+    }
+    co_return all;
+  }
+
+ private:
+  template <class R>
+  asio::awaitable<result<R>> call(std::string_view operation, std::string body, bool replay_safe,
+                                  std::span<const std::string_view> sensitive) {
+    auto base = tokenmint::detail::trimmed_base_url(options_.base_url, "alterian");
+    if (!base) co_return std::move(base).error();
+    const auth::api_key_header credential{"X-Api-Key", options_.api_key, {}};
+    if (auto ok = credential.check(); !ok) co_return std::move(ok).error();
+    const std::string url = *base + '/' + std::string(operation);
+    auto make = [&]() -> result<http::request> {
+      http::request req = tokenmint::detail::make_post(url, "application/json", body, options_.user_agent);
+      credential.apply(req);
+      return req;
+    };
+    policy::call_info info{"alterian", operation, replay_safe, sensitive, nullptr};
+    int attempts = 0;
+    auto res = co_await policy::send(transport_, make, options_.call, info, &attempts);
+    if (!res) {
+      tokenmint::error e = std::move(res).error();
+      e.diag.attempts = attempts;
+      co_return e;
+    }
+    if (res->status < 200 || res->status > 299) {
+      auto e = detail::http_error(operation, *res);
+      e.diag.attempts = attempts;
+      co_return e;
+    }
+    co_return tokenmint::detail::read_answer<R>("alterian " + std::string(operation), *res);
+  }
+
+  Transport transport_;
+  client_options options_;
+};
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+using client = basic_client<https_transport>;
+
+}  // namespace tokenmint::alterian

@@ -1,0 +1,176 @@
+// OAuth2 client-credentials: the token a token endpoint returns, and a provider that caches it,
+// refreshes it ahead of expiry with one request however many callers wait, keeps serving a
+// still-valid token when a refresh fails, and retries a call once after a 401.
+#pragma once
+
+#include <tokenmint/auth/credentials.hpp>
+#include <tokenmint/core/clock.hpp>
+#include <tokenmint/core/result.hpp>
+#include <tokenmint/core/secret.hpp>
+#include <tokenmint/transport/detail/asio.hpp>
+
+#include <asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <random>
+#include <string>
+#include <utility>
+
+namespace tokenmint::oauth2 {
+
+/// An access token as a token endpoint issued it.
+struct token {
+  secret_string access_token;
+  std::string token_type = "Bearer";
+  std::chrono::seconds expires_in{0};  ///< lifetime from issue; 0: the endpoint did not say
+
+  auth::bearer bearer() const { return auth::bearer{access_token}; }
+};
+
+/// When the provider refreshes.
+struct cache_options {
+  std::chrono::seconds refresh_margin{60};       ///< refresh this long before expiry...
+  std::chrono::milliseconds jitter{10'000};      ///< ...minus up to this much, drawn per token
+  std::chrono::seconds assumed_lifetime{300};    ///< for a token issued without `expires_in`
+  std::chrono::milliseconds retry_after_failure{5'000};  ///< after a failed refresh, serve the old token this long
+  const tokenmint::clock* clock = nullptr;       ///< null: the system clock
+  std::function<double()> random;                ///< uniform [0,1) for the jitter; empty: a PRNG
+};
+
+// g++ 12 at -O2 reports a false -Wmismatched-new-delete on Asio coroutine frames; see uid2/client.hpp.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+/// A client-credentials token provider over `Source`, anything with
+/// `asio::awaitable<result<oauth2::token>> async_generate_token()` (e.g. `benchling::basic_client`).
+/// - `async_token()` returns the cached token while it is fresh; past `expires - margin - jitter`
+///   one coroutine refreshes and every other caller waits for that one refresh (single flight).
+/// - A failed refresh is reported only if the old token has expired; otherwise the old token is
+///   served and the refresh is tried again after `retry_after_failure`.
+/// - `async_call(f)` runs `f(bearer)` and, on `errc::unauthorized`, drops that token, fetches a
+///   new one and runs `f` once more.
+/// Not thread-safe: use from one strand (callers may overlap on it). Waiting callers honour
+/// their own Asio cancellation.
+template <class Source>
+class client_credentials {
+ public:
+  explicit client_credentials(Source source, cache_options options = {})
+      : source_(std::move(source)), options_(std::move(options)) {}
+
+  Source& source() noexcept { return source_; }
+
+  asio::awaitable<result<auth::bearer>> async_token() {
+    const auto now = clock().now();
+    if (token_ && now < refresh_at_) co_return token_->bearer();
+    if (refreshing_) {
+      auto waited = co_await wait_for_refresh();
+      if (!waited) co_return std::move(waited).error();
+    } else {
+      co_await refresh();
+    }
+    if (token_ && clock().now() < expires_at_) co_return token_->bearer();
+    if (last_error_) co_return *last_error_;
+    co_return error{errc::invalid_response, "oauth2: no token after refresh"};
+  }
+
+  /// Drops the cached token (e.g. the service refused it). The next call fetches a new one.
+  void invalidate() noexcept {
+    if (!refreshing_) token_.reset();
+  }
+  /// Drops the cached token only if it is still `seen` (another caller may have replaced it).
+  void invalidate(const auth::bearer& seen) noexcept {
+    if (token_ && token_->access_token.reveal() == seen.token.reveal()) invalidate();
+  }
+
+  /// Runs `f(auth::bearer)` (returning `asio::awaitable<result<T>>`) with a valid token; after
+  /// `errc::unauthorized`, once more with a fresh one.
+  template <class F>
+  auto async_call(F f) -> decltype(f(std::declval<const auth::bearer&>())) {
+    auto t = co_await async_token();
+    if (!t) co_return std::move(t).error();
+    auto r = co_await f(*t);
+    if (r || !(r.error() == errc::unauthorized)) co_return r;
+    invalidate(*t);
+    auto fresh = co_await async_token();
+    if (!fresh) co_return std::move(fresh).error();
+    co_return co_await f(*fresh);
+  }
+
+  /// How many requests reached the token endpoint (for tests and metrics).
+  std::size_t refresh_count() const noexcept { return refreshes_; }
+  /// The error of the last failed refresh, if the last refresh failed.
+  const std::optional<error>& last_error() const noexcept { return last_error_; }
+
+ private:
+  const tokenmint::clock& clock() const noexcept { return options_.clock ? *options_.clock : default_clock(); }
+
+  double random() {
+    thread_local std::mt19937_64 prng{std::random_device{}()};
+    return options_.random ? options_.random() : std::uniform_real_distribution<double>(0.0, 1.0)(prng);
+  }
+
+  asio::awaitable<void> refresh() {
+    refreshing_ = true;
+    ++refreshes_;
+    auto fetched = co_await source_.async_generate_token();
+    const auto now = clock().now();
+    if (fetched && !fetched->access_token.empty()) {
+      const std::chrono::milliseconds life =
+          fetched->expires_in.count() > 0 ? std::chrono::milliseconds(fetched->expires_in) : std::chrono::milliseconds(options_.assumed_lifetime);
+      auto early = std::chrono::milliseconds(options_.refresh_margin) +
+                   std::chrono::milliseconds(static_cast<std::int64_t>(random() * static_cast<double>(options_.jitter.count())));
+      if (early > life / 2) early = life / 2;  // a short-lived token is refreshed halfway
+      expires_at_ = now + life;
+      refresh_at_ = now + life - early;
+      token_.emplace(std::move(*fetched));
+      last_error_.reset();
+    } else {
+      last_error_ = fetched ? error{errc::invalid_response, "oauth2: the token endpoint returned an empty access token"}
+                            : std::move(fetched).error();
+      if (token_ && now < expires_at_) refresh_at_ = std::min(expires_at_, now + options_.retry_after_failure);
+      else token_.reset();
+    }
+    refreshing_ = false;
+    ++generation_;
+    if (wake_) wake_->cancel();  // every waiter resumes and reads the outcome
+  }
+
+  asio::awaitable<result<void>> wait_for_refresh() {
+    if (!wake_) wake_.emplace(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+    const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
+    co_await asio::this_coro::throw_if_cancelled(false);
+    const auto generation = generation_;
+    while (generation_ == generation) {
+      auto [ec] = co_await wake_->async_wait(tokenmint::detail::use_tuple);
+      if (generation_ == generation) {  // woken, but not by the refresh: the caller cancelled
+        co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
+        co_return error{errc::cancelled, "oauth2: cancelled while waiting for the token refresh"};
+      }
+      (void)ec;
+    }
+    co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
+    co_return result<void>{};
+  }
+
+  Source source_;
+  cache_options options_;
+  std::optional<token> token_;
+  unix_ms refresh_at_{};
+  unix_ms expires_at_{};
+  bool refreshing_ = false;
+  std::uint64_t generation_ = 0;  // refreshes finished; waiters wake when it moves
+  std::optional<error> last_error_;
+  std::optional<asio::steady_timer> wake_;
+  std::size_t refreshes_ = 0;
+};
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+}  // namespace tokenmint::oauth2

@@ -1,0 +1,137 @@
+// Benchling client-credentials tokens over any transport, and the cached provider over them.
+#pragma once
+
+#include <tokenmint/auth/credentials.hpp>
+#include <tokenmint/auth/oauth2.hpp>
+#include <tokenmint/benchling/models.hpp>
+#include <tokenmint/detail/service.hpp>
+#include <tokenmint/http/url.hpp>
+#include <tokenmint/policy/call.hpp>
+#include <tokenmint/transport/https_transport.hpp>
+#include <tokenmint/transport/transport.hpp>
+
+#include <string>
+#include <utility>
+
+namespace tokenmint::benchling {
+
+/// Benchling's error body in a failed call's diagnostics, typed.
+inline std::optional<error_body> parse_error(const tokenmint::error& e) {
+  if (e.diag.raw_body.empty()) return std::nullopt;
+  auto b = json::read<error_body>(e.diag.raw_body);
+  if (!b) return std::nullopt;
+  return std::move(*b);
+}
+
+namespace detail {
+
+inline tokenmint::error http_error(const http::response& res) {
+  diagnostics d;
+  d.http_status = res.status;
+  d.raw_body = res.body;
+  d.headers = tokenmint::detail::keep_headers(res, {"x-rate-limit-", "x-request-id"});
+  if (auto b = json::read<error_body>(res.body); b && b->error) {
+    d.service_status = b->error->type.value_or("");
+    d.service_message = b->error->message.value_or("");
+    if (b->error->user_message && *b->error->user_message != d.service_message)
+      d.details.push_back("userMessage: " + *b->error->user_message);
+  }
+  std::string msg = "benchling generate_token: HTTP " + std::to_string(res.status);
+  if (!d.service_status.empty()) msg += ' ' + d.service_status;
+  if (!d.service_message.empty()) msg += ": " + d.service_message;
+  return tokenmint::error{tokenmint::detail::status_errc(res.status), std::move(msg), std::move(d)};
+}
+
+}  // namespace detail
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+/// Benchling's token endpoint over `Transport`; `benchling::client` uses `https_transport`.
+/// Not thread-safe: use from one strand; calls may overlap. Bounded by `options.call`, honours
+/// Asio cancellation. A token request is replay-safe (asking twice only mints two tokens).
+template <class Transport>
+class basic_client {
+  static_assert(check_http_transport<Transport>());
+
+ public:
+  using transport_type = Transport;
+
+  basic_client(Transport transport, client_options options) : transport_(std::move(transport)), options_(std::move(options)) {}
+
+  const client_options& options() const noexcept { return options_; }
+  Transport& transport() noexcept { return transport_; }
+
+  /// POST /token with `grant_type=client_credentials`. Errors: `invalid_argument` (missing
+  /// credentials, before any request), `unauthorized` (401 `invalid_client`), `service_error`
+  /// (400 `invalid_request`/`invalid_grant`/..., other statuses), `rate_limited` (429 after
+  /// retries), `invalid_response` (no `access_token`, a token type other than Bearer).
+  asio::awaitable<result<oauth2::token>> async_generate_token() {
+    auto base = tokenmint::detail::trimmed_base_url(options_.base_url, "benchling");
+    if (!base) co_return std::move(base).error();
+    const auth::basic credential{options_.client_id, options_.client_secret};
+    if (auto ok = credential.check(); !ok)
+      co_return tokenmint::error{errc::invalid_argument, "client_id/client_secret: " + ok.error().message};
+    const std::string url = *base + "/token";
+    auto make = [&]() -> result<http::request> {
+      std::string form = http::form_encode({{"grant_type", "client_credentials"}});
+      if (options_.credentials_in_body) {
+        http::form_append(form, "client_id", options_.client_id);
+        http::form_append(form, "client_secret", options_.client_secret.reveal());
+      }
+      http::request req = tokenmint::detail::make_post(url, "application/x-www-form-urlencoded", std::move(form),
+                                                       options_.user_agent);
+      if (!options_.credentials_in_body) credential.apply(req);
+      return req;
+    };
+    static constexpr std::string_view sensitive[] = {"access_token", "client_secret"};
+    policy::call_info info{"benchling", "generate_token", true, sensitive, nullptr};
+    int attempts = 0;
+    auto res = co_await policy::send(transport_, make, options_.call, info, &attempts);
+    if (!res) {
+      tokenmint::error e = std::move(res).error();
+      e.diag.attempts = attempts;
+      co_return e;
+    }
+    if (res->status < 200 || res->status > 299) {
+      auto e = detail::http_error(*res);
+      e.diag.attempts = attempts;
+      co_return e;
+    }
+    auto body = tokenmint::detail::read_answer<token_response>("benchling generate_token", *res);
+    tokenmint::detail::cleanse(res->body.data(), res->body.size());
+    if (!body) co_return std::move(body).error();
+    if (!body->access_token || body->access_token->empty())
+      co_return tokenmint::error{errc::invalid_response, "benchling generate_token: no access_token in the answer"};
+    if (body->token_type && !http::iequals(*body->token_type, "bearer"))
+      co_return tokenmint::error{errc::invalid_response,
+                                 "benchling generate_token: token_type \"" + *body->token_type + "\", expected Bearer"};
+    if (body->expires_in && *body->expires_in < 0)
+      co_return tokenmint::error{errc::invalid_response, "benchling generate_token: negative expires_in"};
+    oauth2::token t;
+    t.access_token = secret_string(*body->access_token);
+    tokenmint::detail::cleanse(body->access_token->data(), body->access_token->size());
+    t.token_type = body->token_type.value_or("Bearer");
+    t.expires_in = std::chrono::seconds(body->expires_in.value_or(0));
+    co_return t;
+  }
+
+ private:
+  Transport transport_;
+  client_options options_;
+};
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+using client = basic_client<https_transport>;
+
+/// Benchling tokens cached and refreshed ahead of expiry: `co_await p.async_token()` gives an
+/// `auth::bearer` for Benchling's other endpoints; `p.async_call(f)` retries once after a 401.
+template <class Transport>
+using token_provider = oauth2::client_credentials<basic_client<Transport>>;
+
+}  // namespace tokenmint::benchling

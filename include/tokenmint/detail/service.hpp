@@ -1,0 +1,74 @@
+// What the HubSpot, Benchling and Alterian clients share: building a request, keeping the
+// headers that explain an error, reading an answer into a model.
+#pragma once
+
+#include <tokenmint/core/error.hpp>
+#include <tokenmint/core/result.hpp>
+#include <tokenmint/http/message.hpp>
+#include <tokenmint/json/read.hpp>
+#include <tokenmint/version.hpp>
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace tokenmint::detail {
+
+inline std::string default_user_agent() { return "tokenmint-cpp/" + std::string(version_string); }
+
+/// `base` without trailing slashes; an empty base is refused with a message naming the option.
+inline result<std::string> trimmed_base_url(std::string base, std::string_view service) {
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (base.empty()) return error{errc::invalid_url, std::string(service) + ": base_url is not set"};
+  return base;
+}
+
+/// A POST with the given body and content type, `Accept: application/json` and a User-Agent.
+inline http::request make_post(std::string url, std::string content_type, std::string body, const std::string& user_agent) {
+  http::request req;
+  req.method = http::verb::post;
+  req.url = std::move(url);
+  req.headers.add("Content-Type", std::move(content_type));
+  req.headers.add("Accept", "application/json");
+  req.headers.add("User-Agent", user_agent.empty() ? default_user_agent() : user_agent);
+  req.body = std::move(body);
+  return req;
+}
+
+/// Response headers whose names start with one of `prefixes` (case-insensitive), plus
+/// `Retry-After`: what a caller needs to act on an error (correlation ids, rate-limit counters).
+inline std::vector<std::pair<std::string, std::string>> keep_headers(const http::response& res,
+                                                                     std::initializer_list<std::string_view> prefixes) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& f : res.headers) {
+    bool keep = http::iequals(f.name, "retry-after");
+    for (auto p : prefixes) keep = keep || (f.name.size() >= p.size() && http::iequals(std::string_view(f.name).substr(0, p.size()), p));
+    if (keep) out.emplace_back(f.name, f.value);
+  }
+  return out;
+}
+
+/// The errc of a refused answer: 401/403 unauthorized, 429 rate_limited, anything else
+/// service_error.
+inline errc status_errc(int status) noexcept {
+  if (status == 401 || status == 403) return errc::unauthorized;
+  if (status == 429) return errc::rate_limited;
+  return errc::service_error;
+}
+
+/// A 2xx body read into `T`; anything else is `errc::invalid_response` naming the call. The body
+/// is not kept: a success answer may hold a token.
+template <class T>
+result<T> read_answer(std::string_view what, const http::response& res) {
+  auto v = json::read<T>(res.body);
+  if (!v) {
+    diagnostics d;
+    d.http_status = res.status;
+    return error{errc::invalid_response, std::string(what) + ": answer not in the documented shape: " + v.error().message,
+                 std::move(d)};
+  }
+  return v;
+}
+
+}  // namespace tokenmint::detail

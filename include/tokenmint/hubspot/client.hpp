@@ -1,0 +1,162 @@
+// HubSpot visitor identification tokens over any transport.
+#pragma once
+
+#include <tokenmint/auth/credentials.hpp>
+#include <tokenmint/detail/service.hpp>
+#include <tokenmint/hubspot/models.hpp>
+#include <tokenmint/json/write.hpp>
+#include <tokenmint/policy/call.hpp>
+#include <tokenmint/transport/https_transport.hpp>
+#include <tokenmint/transport/transport.hpp>
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+namespace tokenmint::hubspot {
+
+/// HubSpot's error body in a failed call's diagnostics, typed; nothing when the body was not
+/// HubSpot JSON.
+inline std::optional<error_body> parse_error(const tokenmint::error& e) {
+  if (e.diag.raw_body.empty()) return std::nullopt;
+  auto b = json::read<error_body>(e.diag.raw_body);
+  if (!b) return std::nullopt;
+  return std::move(*b);
+}
+
+namespace detail {
+
+/// A 429's `policyName` decides: `DAILY` resets at midnight in the account's time zone, so it
+/// is never retried; `TEN_SECONDLY_ROLLING` (or the "secondly limit" message) waits for the
+/// server's hint, else at least one second.
+inline policy::server_hint retry_hint(const http::response& res, unix_ms now) {
+  auto h = policy::standard_hint(res, now);
+  if (res.status != 429) return h;
+  auto body = json::read<error_body>(res.body);
+  if (!body) return h;
+  const std::string policy_name = body->policy_name.value_or("");
+  if (policy_name == "DAILY") {
+    h.never = true;
+    h.why = "HubSpot's daily limit (policyName DAILY) resets at midnight";
+  } else if (policy_name == "TEN_SECONDLY_ROLLING" ||
+             body->message.value_or("").find("secondly limit") != std::string::npos) {
+    if (!h.wait) h.wait = std::chrono::milliseconds{1000};
+  }
+  return h;
+}
+
+inline tokenmint::error http_error(const http::response& res) {
+  diagnostics d;
+  d.http_status = res.status;
+  d.raw_body = res.body;
+  d.headers = tokenmint::detail::keep_headers(res, {"x-hubspot-"});
+  if (auto id = res.headers.get("x-hubspot-correlation-id")) d.correlation_id = std::string(*id);
+  if (auto b = json::read<error_body>(res.body)) {
+    d.service_status = b->category.value_or(b->error_type.value_or(b->status.value_or("")));
+    d.service_message = b->message.value_or("");
+    if (b->correlation_id) d.correlation_id = *b->correlation_id;
+    if (b->policy_name) d.details.push_back("policyName: " + *b->policy_name);
+    if (b->errors)
+      for (const auto& item : *b->errors) {
+        std::string line = item.in ? *item.in + ": " : std::string();
+        line += item.message.value_or("");
+        if (item.code) line += " (" + *item.code + ")";
+        d.details.push_back(std::move(line));
+      }
+  }
+  std::string msg = "hubspot create_visitor_token: HTTP " + std::to_string(res.status);
+  if (!d.service_status.empty()) msg += ' ' + d.service_status;
+  if (!d.service_message.empty()) msg += ": " + d.service_message;
+  return tokenmint::error{tokenmint::detail::status_errc(res.status), std::move(msg), std::move(d)};
+}
+
+inline bool has_control(std::string_view s) noexcept {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+}  // namespace detail
+
+// g++ 12 at -O2 reports a false -Wmismatched-new-delete on Asio coroutine frames; see uid2/client.hpp.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+/// HubSpot visitor identification over `Transport`; `hubspot::client` uses `https_transport`.
+/// Not thread-safe: use from one strand; calls may overlap. Each call is bounded by
+/// `options.call` (per-attempt timeout, retry deadline) and honours Asio cancellation.
+template <class Transport>
+class basic_client {
+  static_assert(check_http_transport<Transport>());
+
+ public:
+  using transport_type = Transport;
+
+  basic_client(Transport transport, client_options options) : transport_(std::move(transport)), options_(std::move(options)) {}
+
+  const client_options& options() const noexcept { return options_; }
+  Transport& transport() noexcept { return transport_; }
+
+  /// POST the visitor's email (and optional names) and return a new identification token.
+  /// Errors: `invalid_argument` (bad input, before any request), `unauthorized` (401/403),
+  /// `rate_limited` (429 after retries; `DAILY` is never retried), `service_error` (other
+  /// statuses), transport errors; `diag` keeps HubSpot's category, message, correlation id,
+  /// `errors[]` and the `X-HubSpot-*` headers, and `parse_error()` gives the typed body.
+  asio::awaitable<result<visitor_token>> async_create_visitor_token(visitor_token_request request) {
+    if (auto ok = check(request); !ok) co_return std::move(ok).error();
+    auto base = tokenmint::detail::trimmed_base_url(options_.base_url, "hubspot");
+    if (!base) co_return std::move(base).error();
+    const auth::bearer credential{options_.access_token};
+    if (auto ok = credential.check(); !ok) co_return std::move(ok).error();
+    const std::string body = json::write(request);
+    const std::string url = *base + options_.path;
+    auto make = [&]() -> result<http::request> {
+      http::request req = tokenmint::detail::make_post(url, "application/json", body, options_.user_agent);
+      credential.apply(req);
+      return req;
+    };
+    policy::call_info info{"hubspot", "create_visitor_token", false, {}, &detail::retry_hint};
+    int attempts = 0;
+    auto res = co_await policy::send(transport_, make, options_.call, info, &attempts);
+    if (!res) {
+      tokenmint::error e = std::move(res).error();
+      e.diag.attempts = attempts;
+      co_return e;
+    }
+    if (res->status < 200 || res->status > 299) {
+      auto e = detail::http_error(*res);
+      e.diag.attempts = attempts;
+      co_return e;
+    }
+    auto token = tokenmint::detail::read_answer<visitor_token>("hubspot create_visitor_token", *res);
+    if (token && token->token.empty())
+      co_return tokenmint::error{errc::invalid_response, "hubspot create_visitor_token: empty token"};
+    co_return token;
+  }
+
+ private:
+  static result<void> check(const visitor_token_request& r) {
+    if (r.email.empty()) return tokenmint::error{errc::invalid_argument, "email: empty"};
+    if (r.email.size() > 254) return tokenmint::error{errc::invalid_argument, "email: longer than 254 characters"};
+    const auto at = r.email.find('@');
+    if (at == std::string::npos || at == 0 || at + 1 == r.email.size() || detail::has_control(r.email) ||
+        r.email.find(' ') != std::string::npos)
+      return tokenmint::error{errc::invalid_argument, "email: not an address (local@domain)"};
+    if (r.first_name && detail::has_control(*r.first_name))
+      return tokenmint::error{errc::invalid_argument, "first_name: holds control characters"};
+    if (r.last_name && detail::has_control(*r.last_name))
+      return tokenmint::error{errc::invalid_argument, "last_name: holds control characters"};
+    return {};
+  }
+
+  Transport transport_;
+  client_options options_;
+};
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+using client = basic_client<https_transport>;
+
+}  // namespace tokenmint::hubspot

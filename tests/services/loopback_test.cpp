@@ -1,0 +1,349 @@
+// Retry, Retry-After, rate-limit headers and the token cache over real sockets: a scripted
+// loopback server of the tests' own (tokenmint's http_server on 127.0.0.1), the real
+// https_transport, and a virtual clock and sleeper so that no test waits for real. Then the
+// three services' clients, and UID2 retries, end to end against the sandbox.
+#include <tokenmint/alterian/client.hpp>
+#include <tokenmint/benchling/client.hpp>
+#include <tokenmint/hubspot/client.hpp>
+#include <tokenmint/transport/server.hpp>
+#include <tokenmint/uid2/client.hpp>
+#include <tokenmint/uid2/sandbox.hpp>
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+using namespace tokenmint;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::int64_t t0 = 1'700'000'000'000;  // Tue, 14 Nov 2023 22:13:20 GMT
+
+/// A loopback server answering from a script (then 404), recording every request.
+struct scripted_server {
+  asio::io_context& io;
+  std::deque<http::response> script;
+  std::vector<http::incoming_request> seen;
+  std::function<http::response(const http::incoming_request&)> fallback;
+  http_server server;
+
+  explicit scripted_server(asio::io_context& ctx)
+      : io(ctx), server(ctx.get_executor(), [this](const http::incoming_request& r) { return answer(r); }) {
+    server.start();
+  }
+
+  http::response answer(const http::incoming_request& r) {
+    seen.push_back(r);
+    if (!script.empty()) {
+      auto res = std::move(script.front());
+      script.pop_front();
+      return res;
+    }
+    if (fallback) return fallback(r);
+    http::response res;
+    res.status = 404;
+    return res;
+  }
+
+  scripted_server& then(int status, std::string body, http::fields headers = {}) {
+    http::response r;
+    r.status = status;
+    headers.add("Content-Type", "application/json");
+    r.headers = std::move(headers);
+    r.body = std::move(body);
+    script.push_back(std::move(r));
+    return *this;
+  }
+};
+
+struct Loopback : ::testing::Test {
+  asio::io_context io;
+  fixed_clock clock{t0};
+  policy::virtual_sleeper sleeper{clock};
+  https_transport transport{io.get_executor()};
+
+  policy::call_options call() {
+    policy::call_options o;
+    o.clock = &clock;
+    o.sleep = &sleeper;
+    o.timeout = 10'000ms;
+    o.retry.random = [] { return 0.5; };
+    return o;
+  }
+
+  template <class T>
+  T run(asio::awaitable<T> a) {
+    std::optional<T> out;
+    asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T v) {
+      if (e) std::rethrow_exception(e);
+      out.emplace(std::move(v));
+    });
+    while (!out) io.run_one();
+    return std::move(*out);
+  }
+
+  hubspot::basic_client<https_transport> hubspot_client(const std::string& base) {
+    hubspot::client_options o;
+    o.base_url = base;
+    o.access_token = secret_string(std::string("pat"));
+    o.call = call();
+    return {transport, o};
+  }
+  benchling::basic_client<https_transport> benchling_client(const std::string& base, const std::string& id = "client-id",
+                                                            const std::string& secret = "client-secret") {
+    benchling::client_options o;
+    o.base_url = base;
+    o.client_id = id;
+    o.client_secret = secret_string(secret);
+    o.call = call();
+    return {transport, o};
+  }
+};
+
+hubspot::visitor_token_request visitor() {
+  hubspot::visitor_token_request r;
+  r.email = "visitor@example.com";
+  return r;
+}
+
+}  // namespace
+
+TEST_F(Loopback, RetryAfterInSeconds) {
+  scripted_server s(io);
+  s.then(503, "{}", {{"Retry-After", "2"}}).then(200, R"j({"token":"t"})j");
+  auto c = hubspot_client(s.server.base_url());
+  auto r = run(c.async_create_visitor_token(visitor()));
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(s.seen.size(), 2u);
+  EXPECT_EQ(sleeper.waits(), std::vector<std::chrono::milliseconds>{2000ms});
+}
+
+TEST_F(Loopback, RetryAfterAsAnHttpDate) {
+  scripted_server s(io);
+  s.then(429, R"j({"message":"slow down","policyName":"TEN_SECONDLY_ROLLING"})j", {{"Retry-After", "Tue, 14 Nov 2023 22:13:50 GMT"}})
+      .then(200, R"j({"token":"t"})j");
+  auto c = hubspot_client(s.server.base_url());
+  auto r = run(c.async_create_visitor_token(visitor()));
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(sleeper.waits(), std::vector<std::chrono::milliseconds>{30'000ms});  // t0 + 30 s
+}
+
+TEST_F(Loopback, HubSpotDailyLimitStopsAtOnceWithTheRateLimitHeaders) {
+  scripted_server s(io);
+  s.then(429, R"j({"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","policyName":"DAILY"})j",
+         {{"X-HubSpot-RateLimit-Daily", "250000"}, {"X-HubSpot-RateLimit-Daily-Remaining", "0"},
+          {"X-HubSpot-Correlation-Id", "c033cdaa-2c40-4a64-ae48-b4cec88dad24"}});
+  auto c = hubspot_client(s.server.base_url());
+  auto r = run(c.async_create_visitor_token(visitor()));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), errc::rate_limited);
+  EXPECT_EQ(s.seen.size(), 1u);
+  EXPECT_TRUE(sleeper.waits().empty());
+  EXPECT_EQ(r.error().diag.header("X-HubSpot-RateLimit-Daily-Remaining"), "0");
+  EXPECT_EQ(r.error().diag.correlation_id, "c033cdaa-2c40-4a64-ae48-b4cec88dad24");
+}
+
+TEST_F(Loopback, GatewayErrorsBackOffWithJitterUntilAttemptsRunOut) {
+  scripted_server s(io);
+  s.then(502, "{}").then(504, "{}").then(503, "{}");
+  auto c = hubspot_client(s.server.base_url());
+  auto r = run(c.async_create_visitor_token(visitor()));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), errc::service_error);
+  EXPECT_EQ(r.error().diag.http_status, 503);
+  EXPECT_EQ(r.error().diag.attempts, 3);
+  // Full jitter at 0.5 of windows 250 and 500 ms.
+  EXPECT_EQ(sleeper.waits(), (std::vector<std::chrono::milliseconds>{125ms, 250ms}));
+}
+
+TEST_F(Loopback, BenchlingResetHeaderIsTheWait) {
+  scripted_server s(io);
+  s.then(429, R"j({"error":{"message":"Rate limit exceeded.","type":"invalid_request_error"}})j",
+         {{"x-rate-limit-limit", "60"}, {"x-rate-limit-remaining", "0"}, {"x-rate-limit-reset", "21"}})
+      .then(200, R"j({"access_token":"a","expires_in":900,"token_type":"Bearer"})j");
+  auto c = benchling_client(s.server.base_url());
+  auto t = run(c.async_generate_token());
+  ASSERT_TRUE(t) << t.error();
+  EXPECT_EQ(sleeper.waits(), std::vector<std::chrono::milliseconds>{21'000ms});
+  EXPECT_EQ(s.seen[1].path(), "/token");
+  EXPECT_EQ(*s.seen[1].headers.get("authorization"), "Basic Y2xpZW50LWlkOmNsaWVudC1zZWNyZXQ=");
+}
+
+TEST_F(Loopback, ConnectionRefusedIsRetriedThenReported) {
+  // A port nobody listens on: connect fails before anything is sent, so it is retried.
+  std::string dead;
+  {
+    http_server tmp(io.get_executor(), [](const http::incoming_request&) { return http::response{}; });
+    dead = tmp.base_url();
+  }
+  auto c = benchling_client(dead);
+  auto t = run(c.async_generate_token());
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error(), errc::connect_failed);
+  EXPECT_EQ(t.error().diag.attempts, 3);
+  EXPECT_EQ(sleeper.waits().size(), 2u);
+}
+
+TEST_F(Loopback, TokenCacheSingleFlightAndRefreshFailure) {
+  scripted_server s(io);
+  s.then(200, R"j({"access_token":"one","expires_in":900,"token_type":"Bearer"})j")
+      .then(500, R"j({"error":{"type":"server_error","message":"down"}})j")
+      .then(200, R"j({"access_token":"two","expires_in":900,"token_type":"Bearer"})j");
+  auto bc = benchling_client(s.server.base_url());
+  oauth2::cache_options co;
+  co.clock = &clock;
+  co.random = [] { return 0.0; };  // refresh exactly 60 s before expiry
+  benchling::token_provider<https_transport> p(bc, co);
+  // 50 callers at once: one request over the socket.
+  std::vector<std::string> got;
+  for (int i = 0; i < 50; ++i)
+    asio::co_spawn(io, p.async_token(), [&](std::exception_ptr e, result<auth::bearer> r) {
+      if (e) std::rethrow_exception(e);
+      got.push_back(r ? r->token.reveal() : r.error().message);
+    });
+  while (got.size() < 50) io.run_one();
+  EXPECT_EQ(s.seen.size(), 1u);
+  EXPECT_EQ(std::count(got.begin(), got.end(), "one"), 50);
+  // Due for refresh; the endpoint fails: the still-valid token is served.
+  clock.advance(845s);
+  auto during = run(p.async_token());
+  ASSERT_TRUE(during);
+  EXPECT_EQ(during->token.reveal(), "one");
+  EXPECT_EQ(s.seen.size(), 2u);  // 500 is not retried
+  clock.advance(10s);
+  EXPECT_EQ(run(p.async_token())->token.reveal(), "two");
+  EXPECT_EQ(s.seen.size(), 3u);
+}
+
+TEST_F(Loopback, Uid2RetriesSealAFreshEnvelope) {
+  uid2::sandbox_options so;
+  so.clock = &clock;
+  auto op = uid2::sandbox_operator::create(so);
+  ASSERT_TRUE(op);
+  scripted_server s(io);
+  s.then(503, "", {{"Retry-After", "1"}});
+  s.fallback = [&](const http::incoming_request& r) { return (*op)->handle(r); };
+  uid2::client_options o;
+  o.base_url = s.server.base_url();
+  o.api_key = secret_string((*op)->options().api_key);
+  o.client_secret = secret_string((*op)->options().client_secret);
+  o.clock = &clock;
+  o.sleep = &sleeper;
+  uid2::client c(transport, o);
+  auto input = uid2::identity_input::from_email("user@example.com");
+  ASSERT_TRUE(input);
+  auto r = run(c.async_generate(*input));
+  ASSERT_TRUE(r) << r.error();
+  ASSERT_TRUE(r->identity);
+  ASSERT_EQ(s.seen.size(), 2u);
+  EXPECT_NE(s.seen[0].body, s.seen[1].body);  // new nonce and IV, opened with the second nonce
+  EXPECT_EQ(sleeper.waits(), std::vector<std::chrono::milliseconds>{1000ms});
+}
+
+// ------------------------------------------------------------------ the sandbox's three services
+
+struct SandboxServices : Loopback {
+  uid2::sandbox box{io.get_executor()};
+  void SetUp() override {
+    ASSERT_TRUE(box.status());
+    box.start();
+  }
+};
+
+TEST_F(SandboxServices, HubSpot) {
+  hubspot::client_options o;
+  o.base_url = box.hubspot_base_url();
+  o.access_token = secret_string(box.services().hubspot_access_token);
+  hubspot::basic_client<https_transport> c(transport, o);
+  auto a = run(c.async_create_visitor_token(visitor()));
+  auto b = run(c.async_create_visitor_token(visitor()));
+  ASSERT_TRUE(a) << a.error();
+  ASSERT_TRUE(b) << b.error();
+  EXPECT_NE(a->token, b->token);  // unique on every call
+  EXPECT_EQ(std::count(a->token.begin(), a->token.end(), '.'), 2);
+  auto daily = visitor();
+  daily.email = "daily-limit@example.com";
+  auto d = run(c.async_create_visitor_token(daily));
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error(), errc::rate_limited);
+  EXPECT_EQ(d.error().diag.attempts, 1);
+  EXPECT_FALSE(d.error().diag.header("X-HubSpot-RateLimit-Max").empty());
+  o.access_token = secret_string(std::string("wrong"));
+  hubspot::basic_client<https_transport> bad(transport, o);
+  auto u = run(bad.async_create_visitor_token(visitor()));
+  ASSERT_FALSE(u);
+  EXPECT_EQ(u.error(), errc::unauthorized);
+  EXPECT_EQ(u.error().diag.service_status, "INVALID_AUTHENTICATION");
+  EXPECT_EQ(u.error().diag.correlation_id.size(), 36u);
+}
+
+TEST_F(SandboxServices, BenchlingAndTheProvider) {
+  const auto& so = box.services();
+  for (const bool in_body : {false, true}) {
+    auto c = benchling_client(box.benchling_base_url(), so.benchling_client_id, so.benchling_client_secret);
+    benchling::client_options o = c.options();
+    o.credentials_in_body = in_body;
+    benchling::basic_client<https_transport> c2(transport, o);
+    auto t = run(c2.async_generate_token());
+    ASSERT_TRUE(t) << t.error();
+    EXPECT_EQ(t->expires_in, so.benchling_token_lifetime);
+  }
+  auto wrong = benchling_client(box.benchling_base_url(), so.benchling_client_id, "nope");
+  auto e = run(wrong.async_generate_token());
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error(), errc::unauthorized);
+  EXPECT_EQ(e.error().diag.service_status, "invalid_client");
+  oauth2::cache_options co;
+  co.clock = &clock;
+  benchling::token_provider<https_transport> p(
+      benchling_client(box.benchling_base_url(), so.benchling_client_id, so.benchling_client_secret), co);
+  auto first = run(p.async_token());
+  auto again = run(p.async_token());
+  ASSERT_TRUE(first && again);
+  EXPECT_EQ(first->token.reveal(), again->token.reveal());
+  EXPECT_EQ(p.refresh_count(), 1u);
+}
+
+TEST_F(SandboxServices, AlterianLifecycle) {
+  alterian::client_options o;
+  o.base_url = box.alterian_base_url();
+  o.api_key = secret_string(box.services().alterian_api_key);
+  alterian::basic_client<https_transport> c(transport, o);
+  alterian::create_static_token_request cs;
+  cs.client_id = 12;
+  cs.user_id = 34;
+  auto created = run(c.async_create_static_token(cs));
+  ASSERT_TRUE(created) << created.error();
+  ASSERT_TRUE(created->result);
+  ASSERT_TRUE(alterian::is_uuid(*created->result));
+  alterian::get_tokens_request gt;
+  gt.client_id = 12;
+  gt.include_static = true;
+  auto list = run(c.async_get_tokens(gt));
+  ASSERT_TRUE(list) << list.error();
+  ASSERT_EQ(list->result->size(), 1u);
+  EXPECT_EQ(list->result->at(0).token, created->result);
+  EXPECT_EQ(list->result->at(0).user_id, 34);
+  alterian::update_static_token_request up;
+  up.token_to_update = *created->result;
+  up.user_id = 35;
+  EXPECT_EQ(run(c.async_update_static_token(up))->result, true);
+  EXPECT_EQ(run(c.async_get_all_tokens(gt, 1))->result->at(0).user_id, 35);
+  alterian::delete_static_token_request del;
+  del.token_to_delete = *created->result;
+  EXPECT_EQ(run(c.async_delete_static_token(del))->result, true);
+  auto gone = run(c.async_delete_static_token(del));
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->result, false);
+  EXPECT_EQ(gone->status_code, "NotFound");
+  o.api_key = secret_string(std::string("00000000-0000-0000-0000-000000000000"));
+  alterian::basic_client<https_transport> stranger(transport, o);
+  auto denied = run(stranger.async_get_tokens(gt));
+  ASSERT_FALSE(denied);
+  EXPECT_EQ(denied.error(), errc::unauthorized);
+  EXPECT_EQ(denied.error().diag.service_status, "InvalidToken");
+}
