@@ -2,7 +2,7 @@
 # tokenmint's one entry point. Each command installs what is missing on a Debian 12 machine
 # (as root, through apt-get), configures, builds and runs.
 #
-#   ./run.sh demo              the sandbox operator, then UID2/EUID generate/refresh/validate/map over HTTP
+#   ./run.sh demo              the sandbox, then UID2/EUID, HubSpot, Benchling and Alterian calls over HTTP
 #   ./run.sh test              the whole suite; ends with "N passed, N failed". With CI=true also
 #                              clang++-16 -Werror under ASan+UBSan and the fuzzers' seed corpora
 #   ./run.sh bench             Google Benchmark programs, compared side by side in one run
@@ -48,6 +48,17 @@ test_deps() {
   base_deps
   need_pkgs /usr/include/gtest/gtest.h=libgtest-dev /usr/include/nlohmann/json.hpp=nlohmann-json3-dev cmake=cmake \
     nginx=nginx
+}
+# Prism (the OpenAPI mock that validates every request) from npm, into the build tree.
+PRISM_VERSION=5.14.2
+PRISM=$BUILD/prism/node_modules/.bin/prism
+prism_deps() {
+  need_pkgs node=nodejs npm=npm
+  if [[ ! -x $PRISM ]] || ! grep -q "\"version\": \"$PRISM_VERSION\"" "$BUILD/prism/node_modules/@stoplight/prism-cli/package.json" 2>/dev/null; then
+    log "installing @stoplight/prism-cli@$PRISM_VERSION (npm)"
+    mkdir -p "$BUILD/prism"
+    npm install --prefix "$BUILD/prism" --no-audit --no-fund --loglevel=error "@stoplight/prism-cli@$PRISM_VERSION" >&2
+  fi
 }
 clang_deps() {
   need_pkgs clang++-16=clang-16 /usr/lib/llvm-16/lib/clang/16/lib/linux/libclang_rt.asan-x86_64.a=libclang-rt-16-dev \
@@ -125,6 +136,17 @@ run_transport_tests() {  # build dir, label
   add_counts "$line"
 }
 
+run_prism_tests() {  # build dir, label
+  # HubSpot, Benchling and Alterian clients against Prism serving the specs in tests/data/specs.
+  local dir=$1 label=$2 out=$1/integration_prism.json line
+  rm -f "$out"
+  python3 "$ROOT/tests/services/prism.py" "$PRISM" "$ROOT/tests/data/specs" "$dir/prism-logs" -- \
+    "$dir/tests/integration_prism" --gtest_brief=1 --gtest_output="json:$out" >&2 || true
+  line=$(python3 "$ROOT/tools/gtest_counts.py" "$label/integration_prism" "$out")
+  echo "$line" >&2
+  add_counts "$line"
+}
+
 run_cli_tests() {  # build dir
   local line
   local out
@@ -166,12 +188,15 @@ run_fuzz_corpora() {
 
 cmd_test() {
   test_deps
+  prism_deps
   log "g++ build"
   build_gcc
   log "unit tests (g++)"
   run_gtests "$BUILD/gcc" gcc
   log "transport against nginx, a fault server and a proxy (g++)"
   run_transport_tests "$BUILD/gcc" gcc
+  log "HubSpot, Benchling and Alterian against Prism (g++)"
+  run_prism_tests "$BUILD/gcc" gcc
   log "CLI tests (g++)"
   run_cli_tests "$BUILD/gcc"
   log "reflection refuses what it cannot handle (static_assert messages)"
@@ -185,6 +210,7 @@ cmd_test() {
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
     run_gtests "$BUILD/clang-asan" clang-asan
     run_transport_tests "$BUILD/clang-asan" clang-asan
+    run_prism_tests "$BUILD/clang-asan" clang-asan
     run_cli_tests "$BUILD/clang-asan"
     run_compile_fail_tests clang++-16
     log "fuzz targets: replay seed corpora"

@@ -1,24 +1,25 @@
 #!/usr/bin/env bash
-# What `./run.sh demo` shows: the sandbox operator on 127.0.0.1, then the UID2 and EUID flows over
-# real HTTP with the `tokenmint` CLI (generate, refresh, validate, opt-out, consent, identity map),
-# then a look inside the envelope offline.
+# What `./run.sh demo` shows: the sandbox on 127.0.0.1, then the UID2 and EUID flows over real HTTP
+# with the `tokenmint` CLI (generate, refresh, validate, opt-out, consent, identity map), HubSpot
+# visitor tokens, Benchling client-credentials tokens and Alterian static tokens against the
+# sandbox's endpoints for them, then a look inside the envelope offline.
 set -euo pipefail
 T=${TOKENMINT:?set TOKENMINT to the tokenmint binary}
 step() { printf '\n\033[1m%s\033[0m\n$ %s\n' "$1" "$2"; }
 short() { python3 -c 'import sys,json
 d=json.load(sys.stdin)
-for k in ("advertising_token","refresh_token","refresh_response_key"):
+for k in ("advertising_token","refresh_token","refresh_response_key","access_token"):
     if k in d and len(d[k])>24: d[k]=d[k][:20]+"...("+str(len(d[k]))+" chars)"
 print(json.dumps(d,indent=2))'; }
 
 WORK=$(mktemp -d)
 trap 'kill $SANDBOX 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-step "Start the sandbox operator (UID2 at the root, EUID under /euid) on a free port" "tokenmint sandbox --port 0 &"
+step "Start the sandbox (UID2 at the root, EUID under /euid, then HubSpot, Benchling, Alterian) on a free port" "tokenmint sandbox --port 0 &"
 "$T" sandbox --port 0 >"$WORK/sandbox.txt" 2>&1 &
 SANDBOX=$!
-for _ in $(seq 100); do grep -q '^client_secret:' "$WORK/sandbox.txt" 2>/dev/null && break; sleep 0.1; done
-grep -q '^client_secret:' "$WORK/sandbox.txt" || { cat "$WORK/sandbox.txt"; echo "sandbox did not start" >&2; exit 1; }
+for _ in $(seq 100); do grep -q '^alterian_api_key:' "$WORK/sandbox.txt" 2>/dev/null && break; sleep 0.1; done
+grep -q '^alterian_api_key:' "$WORK/sandbox.txt" || { cat "$WORK/sandbox.txt"; echo "sandbox did not start" >&2; exit 1; }
 cat "$WORK/sandbox.txt"
 field() { sed -n "s/^$1: //p" "$WORK/sandbox.txt"; }
 UID2_URL=$(field uid2_base_url)
@@ -62,6 +63,41 @@ step "A wrong API key: the HTTP status and the operator's words on stderr, exit 
 
 step "Bad input never reaches the network" "tokenmint uid2 generate --base-url $UID2_URL --phone '(555) 555-5555'"
 "$T" uid2 generate --base-url "$UID2_URL" --phone '(555) 555-5555' 2>&1 || echo "(exit status $?)"
+
+export HUBSPOT_ACCESS_TOKEN=$(field hubspot_access_token) BENCHLING_CLIENT_SECRET=$(field benchling_client_secret) \
+  ALTERIAN_API_KEY=$(field alterian_api_key)
+HUBSPOT_URL=$(field hubspot_base_url)
+BENCHLING_URL=$(field benchling_base_url)
+ALTERIAN_URL=$(field alterian_base_url)
+
+step "HubSpot: a visitor identification token for the chat widget (Bearer access token)" \
+  "tokenmint hubspot visitor-token --base-url $HUBSPOT_URL --email visitor@example.com --first-name Gob --last-name Bluth"
+"$T" hubspot visitor-token --base-url "$HUBSPOT_URL" --email visitor@example.com --first-name Gob --last-name Bluth
+
+step "HubSpot's daily limit: a typed rate_limited error, never retried (policyName DAILY)" \
+  "tokenmint hubspot visitor-token --base-url $HUBSPOT_URL --email daily-limit@example.com"
+"$T" hubspot visitor-token --base-url "$HUBSPOT_URL" --email daily-limit@example.com 2>&1 || echo "(exit status $?)"
+
+step "Benchling: an OAuth2 client-credentials token (HTTP Basic, form-encoded grant)" \
+  "tokenmint benchling token --base-url $BENCHLING_URL --client-id $(field benchling_client_id)"
+"$T" benchling token --base-url "$BENCHLING_URL" --client-id "$(field benchling_client_id)" | short
+
+step "Benchling with a wrong secret: HTTP 401 and Benchling's error type, no secret printed" \
+  "tokenmint benchling token --base-url $BENCHLING_URL --client-id $(field benchling_client_id) --client-secret wrong"
+"$T" benchling token --base-url "$BENCHLING_URL" --client-id "$(field benchling_client_id)" --client-secret wrong 2>&1 \
+  || echo "(exit status $?)"
+
+step "Alterian: create a static token for user 34 of client 12 (SA token in X-Api-Key)" \
+  "tokenmint alterian create-static-token --base-url $ALTERIAN_URL --user-id 34 --client-id 12"
+"$T" alterian create-static-token --base-url "$ALTERIAN_URL" --user-id 34 --client-id 12 | tee "$WORK/static.json"
+STATIC=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["Result"])' "$WORK/static.json")
+
+step "Alterian: move it to user 35, list client 12's static tokens one page at a time, delete it" \
+  "tokenmint alterian update-static-token ...; list-tokens --client-id 12 --include-static --from 0 --to 9; delete-static-token ..."
+"$T" alterian update-static-token --base-url "$ALTERIAN_URL" --token "$STATIC" --user-id 35
+"$T" alterian list-tokens --base-url "$ALTERIAN_URL" --client-id 12 --include-static --from 0 --to 9 | python3 -m json.tool
+"$T" alterian delete-static-token --base-url "$ALTERIAN_URL" --token "$STATIC"
+"$T" alterian delete-static-token --base-url "$ALTERIAN_URL" --token "$STATIC"
 
 step "Offline: the envelope the client sends, opened as the operator would" \
   "echo '{\"email_hash\":...}' | tokenmint uid2 encrypt-request | tokenmint uid2 decrypt-request"

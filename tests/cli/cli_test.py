@@ -23,6 +23,8 @@ def run(args, stdin=b"", env=None):
     e = dict(os.environ)
     e.pop("UID2_CLIENT_SECRET", None)
     e.pop("UID2_API_KEY", None)
+    for k in ("HUBSPOT_ACCESS_TOKEN", "BENCHLING_CLIENT_SECRET", "ALTERIAN_API_KEY"):
+        e.pop(k, None)
     e.update(env or {})
     p = subprocess.run([exe, *args], input=stdin, capture_output=True, timeout=30, env=e)
     return p.returncode, p.stdout, p.stderr
@@ -169,7 +171,7 @@ sandbox = subprocess.Popen([exe, "sandbox", "--port", "0", "--api-key", "cli-key
                            stderr=subprocess.PIPE, text=True)
 info = {}
 try:
-    while "client_secret" not in info:
+    while "alterian_api_key" not in info:
         line = sandbox.stdout.readline()
         if not line:
             break
@@ -249,6 +251,57 @@ try:
                        "--email", "a@b.com"], b"", 1, err_contains="deadline of 300 ms passed")
     check("timeout on time", time.time() - start < 5, f"{time.time() - start:.1f}s")
     silent.close()
+    # HubSpot, Benchling and Alterian against the sandbox's endpoints for them.
+    hs = ["--base-url", info["hubspot_base_url"]]
+    rc, out, _ = online(["hubspot", "visitor-token", *hs, "--access-token", info["hubspot_access_token"],
+                         "--email", "visitor@example.com", "--first-name", "Gob", "--last-name", "Bluth"])
+    tok = json.loads(out).get("token", "") if rc == 0 else ""
+    check("hubspot visitor-token prints a token", rc == 0 and tok.count(".") == 2, out[:200])
+    expect("hubspot bad token", ["hubspot", "visitor-token", *hs, "--access-token", "wrong", "--email", "v@example.com"], b"", 1,
+           err_contains="HTTP 401 INVALID_AUTHENTICATION")
+    expect("hubspot daily limit", ["hubspot", "visitor-token", *hs, "--access-token", info["hubspot_access_token"],
+                                   "--email", "daily-limit@example.com"], b"", 1, err_contains="policyName: DAILY")
+    expect("hubspot bad email", ["hubspot", "visitor-token", *hs, "--access-token", "t", "--email", "nope"], b"", 1,
+           err_contains="email: not an address")
+    rc, _, _ = run(["hubspot", "visitor-token", *hs, "--email", "v@example.com"],
+                   env={"HUBSPOT_ACCESS_TOKEN": info["hubspot_access_token"]})
+    check("hubspot token from HUBSPOT_ACCESS_TOKEN", rc == 0, f"rc={rc}")
+    expect("hubspot missing token", ["hubspot", "visitor-token", *hs, "--email", "v@example.com"], b"", 2,
+           err_contains="--access-token is required")
+    bl = ["--base-url", info["benchling_base_url"], "--client-id", info["benchling_client_id"]]
+    for extra in ([], ["--credentials-in-body"]):
+        rc, out, _ = online(["benchling", "token", *bl, "--client-secret", info["benchling_client_secret"], *extra])
+        t = json.loads(out) if rc == 0 else {}
+        check(f"benchling token {extra}", rc == 0 and t.get("token_type") == "Bearer" and t.get("expires_in") == 900
+              and t.get("access_token", "").startswith("bsbx_"), out[:200])
+    rc, out, err = run(["benchling", "token", *bl, "--client-secret", "wrong-secret"])
+    check("benchling bad secret", rc == 1 and b"HTTP 401 invalid_client" in err and b"wrong-secret" not in out + err, err[:300])
+    al = ["--base-url", info["alterian_base_url"], "--api-key", info["alterian_api_key"]]
+    rc, out, _ = online(["alterian", "create-static-token", *al, "--user-id", "34", "--client-id", "12"])
+    created = json.loads(out) if rc == 0 else {}
+    static = created.get("Result", "")
+    check("alterian create-static-token", rc == 0 and created.get("StatusCode") == "Success" and len(static) == 36, out[:200])
+    rc, out, _ = online(["alterian", "list-tokens", *al, "--client-id", "12", "--include-static", "--from", "0", "--to", "9"])
+    listed = json.loads(out) if rc == 0 else {}
+    check("alterian list-tokens with a cursor", rc == 0 and [t["Token"] for t in listed.get("Result", [])] == [static]
+          and listed.get("Cursor", {}).get("Total") == 1, out[:300])
+    rc, out, _ = online(["alterian", "update-static-token", *al, "--token", static, "--user-id", "35"])
+    check("alterian update-static-token", rc == 0 and json.loads(out).get("Result") is True, out[:200])
+    rc, out, _ = online(["alterian", "list-tokens", *al, "--client-id", "12", "--include-static"])
+    check("alterian list-tokens sees the update", rc == 0 and json.loads(out)["Result"][0]["UserID"] == 35, out[:300])
+    rc, out, _ = online(["alterian", "create-impersonation-token", *al, "--client-id", "12", "--user-id", "34"])
+    check("alterian create-impersonation-token", rc == 0 and len(json.loads(out).get("Result", "")) == 36, out[:200])
+    rc, out, _ = online(["alterian", "delete-static-token", *al, "--token", static])
+    check("alterian delete-static-token", rc == 0 and json.loads(out).get("Result") is True, out[:200])
+    rc, out, _ = online(["alterian", "delete-static-token", *al, "--token", static])
+    gone = json.loads(out) if rc == 0 else {}
+    check("alterian delete twice: a result with Detail", rc == 0 and gone.get("Result") is False and gone.get("Detail"), out[:200])
+    expect("alterian bad uuid", ["alterian", "delete-static-token", *al, "--token", "nope"], b"", 1, err_contains="not a GUID")
+    expect("alterian unknown key", ["alterian", "list-tokens", "--base-url", info["alterian_base_url"], "--api-key",
+                                    "00000000-0000-0000-0000-000000000000"], b"", 1, err_contains="HTTP 401 InvalidToken")
+    expect("alterian --from without --to", ["alterian", "list-tokens", *al, "--from", "0"], b"", 2)
+    expect("alterian unknown command", ["alterian", "nope"], b"", 2)
+
     for args in (["uid2", "generate", "--base-url", url, "--api-key", "nope", "--secret", secret, "--email", "a@b.com"],
                  ["uid2", "generate", "--base-url", url, *creds, "--email", "a@b.com"]):
         _, out, err = run(args)
