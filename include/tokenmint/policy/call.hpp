@@ -131,9 +131,11 @@ asio::awaitable<result<http::response>> send(Transport& transport, Make make, co
     const auto sent_at = clk.now();
     auto res = co_await transport.async_send(std::move(*req), ro);
     const auto now = clk.now();
-    const server_hint hint = res ? (info.hint ? info.hint(*res, now) : standard_hint(*res, now)) : server_hint{};
-    const decision d = decide(o.retry, attempt, std::chrono::duration_cast<std::chrono::milliseconds>(now - start),
-                              info.replay_safe, res, hint);
+    decision d;  // a 2xx is final: no hint to read, no verdict to word
+    if (!res || res->status < 200 || res->status > 299) {
+      const server_hint hint = res ? (info.hint ? info.hint(*res, now) : standard_hint(*res, now)) : server_hint{};
+      d = decide(o.retry, attempt, std::chrono::duration_cast<std::chrono::milliseconds>(now - start), info.replay_safe, res, hint);
+    }
     if (o.observe.on_response) {
       std::optional<http::response> shown;
       if (res) shown.emplace(redact(*res, info.sensitive_keys));

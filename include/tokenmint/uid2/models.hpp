@@ -120,7 +120,7 @@ struct client_options {
   std::string base_url;          ///< e.g. `uid2::environments::integration`; no trailing path
   secret<std::string> api_key;   ///< sent as `Authorization: Bearer`
   secret<std::string> client_secret;  ///< base64 of 32 bytes
-  std::chrono::milliseconds timeout{10'000};  ///< per call, covering connect to last byte
+  std::chrono::milliseconds timeout{10'000};  ///< per attempt, connect to last byte; `retry.deadline` bounds the call
   std::string client_version = "tokenmint-cpp-" + std::string(version_string);  ///< X-UID2-Client-Version
   /// Send `"optout_check":1` with generate: needed by some older private operators, ignored by
   /// current ones.
