@@ -569,11 +569,11 @@ struct gated_source {
 
 TEST(OAuth2, SingleFlightFiftyCallersOneRequest) {
   for (const bool fail : {false, true}) {
+    asio::io_context io;  // first: the timers below must go before their io_context
     fixed_clock clock(t0);
     gated_source src;
     src.s->fail = fail;
     oauth2::client_credentials<gated_source> p(src, cache(clock));
-    asio::io_context io;
     std::vector<result<auth::bearer>> got;
     for (int i = 0; i < 50; ++i)
       asio::co_spawn(io, p.async_token(), [&](std::exception_ptr e, result<auth::bearer> r) {

@@ -55,7 +55,8 @@ struct cache_options {
 /// - `async_call(f)` runs `f(bearer)` and, on `errc::unauthorized`, drops that token, fetches a
 ///   new one and runs `f` once more.
 /// Not thread-safe: use from one strand (callers may overlap on it). Waiting callers honour
-/// their own Asio cancellation.
+/// their own Asio cancellation. Like any Asio I/O object it holds a timer on its callers'
+/// executor: destroy it before that executor's io_context.
 template <class Source>
 class client_credentials {
  public:
