@@ -12,6 +12,8 @@
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 
+#include "../common/run.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -20,17 +22,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-template <class T>
-T run(asio::awaitable<T> a) {
-  asio::io_context io;
-  std::optional<T> out;
-  asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T v) {
-    if (e) std::rethrow_exception(e);
-    out.emplace(std::move(v));
-  });
-  io.run();
-  return std::move(*out);
-}
+using tokenmint::test::run;
 
 constexpr std::int64_t t0 = 1'700'000'000'000;
 

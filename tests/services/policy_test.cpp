@@ -7,6 +7,8 @@
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
+#include "../common/run.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -15,17 +17,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-template <class T>
-T run(asio::awaitable<T> a) {
-  asio::io_context io;
-  std::optional<T> out;
-  asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T v) {
-    if (e) std::rethrow_exception(e);
-    out.emplace(std::move(v));
-  });
-  io.run();
-  return std::move(*out);
-}
+using tokenmint::test::run;
 
 http::response answer(int status, http::fields headers = {}, std::string body = {}) {
   http::response r;

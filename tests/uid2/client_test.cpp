@@ -10,6 +10,8 @@
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
+#include "../common/run.hpp"
+
 #include <gtest/gtest.h>
 
 using namespace tokenmint;
@@ -20,17 +22,7 @@ namespace {
 const std::string secret_b64 = "ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16Spo=";  // protocol 8.1
 constexpr std::int64_t now_ms = 1'700'000'000'000;
 
-template <class T>
-T run(asio::awaitable<T> a) {
-  asio::io_context io;
-  std::optional<T> out;
-  asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T v) {
-    if (e) std::rethrow_exception(e);
-    out.emplace(std::move(v));
-  });
-  io.run();
-  return std::move(*out);
-}
+using tokenmint::test::run;
 
 client_options options(const fixed_clock& clock) {
   client_options o;

@@ -160,18 +160,9 @@ class basic_client {
       return req;
     };
     policy::call_info info{"alterian", operation, replay_safe, sensitive, nullptr};
-    int attempts = 0;
-    auto res = co_await policy::send(transport_, make, options_.call, info, &attempts);
-    if (!res) {
-      tokenmint::error e = std::move(res).error();
-      e.diag.attempts = attempts;
-      co_return e;
-    }
-    if (res->status < 200 || res->status > 299) {
-      auto e = detail::http_error(operation, *res);
-      e.diag.attempts = attempts;
-      co_return e;
-    }
+    auto to_error = [operation](const http::response& r) { return detail::http_error(operation, r); };
+    auto res = co_await tokenmint::detail::send_checked(transport_, make, options_.call, info, to_error);
+    if (!res) co_return std::move(res).error();
     co_return tokenmint::detail::read_answer<R>("alterian " + std::string(operation), *res);
   }
 

@@ -88,18 +88,8 @@ class basic_client {
     };
     static constexpr std::string_view sensitive[] = {"access_token", "client_secret"};
     policy::call_info info{"benchling", "generate_token", true, sensitive, nullptr};
-    int attempts = 0;
-    auto res = co_await policy::send(transport_, make, options_.call, info, &attempts);
-    if (!res) {
-      tokenmint::error e = std::move(res).error();
-      e.diag.attempts = attempts;
-      co_return e;
-    }
-    if (res->status < 200 || res->status > 299) {
-      auto e = detail::http_error(*res);
-      e.diag.attempts = attempts;
-      co_return e;
-    }
+    auto res = co_await tokenmint::detail::send_checked(transport_, make, options_.call, info, &detail::http_error);
+    if (!res) co_return std::move(res).error();
     auto body = tokenmint::detail::read_answer<token_response>("benchling generate_token", *res);
     tokenmint::detail::cleanse(res->body.data(), res->body.size());
     if (!body) co_return std::move(body).error();

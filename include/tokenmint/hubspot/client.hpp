@@ -116,18 +116,8 @@ class basic_client {
       return req;
     };
     policy::call_info info{"hubspot", "create_visitor_token", false, {}, &detail::retry_hint};
-    int attempts = 0;
-    auto res = co_await policy::send(transport_, make, options_.call, info, &attempts);
-    if (!res) {
-      tokenmint::error e = std::move(res).error();
-      e.diag.attempts = attempts;
-      co_return e;
-    }
-    if (res->status < 200 || res->status > 299) {
-      auto e = detail::http_error(*res);
-      e.diag.attempts = attempts;
-      co_return e;
-    }
+    auto res = co_await tokenmint::detail::send_checked(transport_, make, options_.call, info, &detail::http_error);
+    if (!res) co_return std::move(res).error();
     auto token = tokenmint::detail::read_answer<visitor_token>("hubspot create_visitor_token", *res);
     if (token && token->token.empty())
       co_return tokenmint::error{errc::invalid_response, "hubspot create_visitor_token: empty token"};
