@@ -405,6 +405,52 @@ TEST(JsonRead, RawKeepsExactTextAndValueIsADom) {
   EXPECT_EQ(read_error<with_raw>(broken), "identity: expected a value" + at(broken, ",2]"));
 }
 
+TEST(JsonValue, CopiesMovesAndComparesEveryKind) {
+  using kind = json::value::kind;
+  const json::value doc = json::value::object_type{
+      {"n", nullptr}, {"b", false}, {"i", 42}, {"s", "text"}, {"a", json::value::array_type{1.5, "x", true}},
+      {"o", json::value::object_type{{"k", json::value::array_type{}}}}};
+  ASSERT_EQ(doc.type(), kind::object);
+  const kind kinds[] = {kind::null, kind::boolean, kind::number, kind::string, kind::array, kind::object};
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ((*doc.if_object())[i].second.type(), kinds[i]) << i;
+  EXPECT_EQ(doc.find("i")->if_number()->text, "42");
+  EXPECT_EQ(doc.find("s")->if_array(), nullptr) << "wrong-kind accessors are null";
+
+  json::value copy = doc;  // deep copy
+  EXPECT_EQ(copy, doc);
+  copy.if_object()->back().second.if_object()->front().second.if_array()->emplace_back("added");
+  EXPECT_NE(copy, doc) << "the copy does not share storage with the original";
+  EXPECT_EQ(doc.find("o")->find("k")->if_array()->size(), 0U);
+
+  json::value moved = std::move(copy);
+  EXPECT_TRUE(copy.is_null()) << "a moved-from value is null";  // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(moved.find("o")->find("k")->if_array()->size(), 1U);
+
+  for (const auto& [k, v] : *doc.if_object()) {  // assignment between every pair of kinds
+    for (const auto& [k2, v2] : *doc.if_object()) {
+      json::value x = v;
+      x = v2;
+      EXPECT_EQ(x, v2) << k << " = " << k2;
+      json::value y = v;
+      json::value src = v2;
+      y = std::move(src);
+      EXPECT_EQ(y, v2) << k << " = move(" << k2 << ")";
+    }
+  }
+  json::value self = doc;
+  const json::value& alias = self;
+  self = alias;
+  EXPECT_EQ(self, doc) << "self-assignment keeps the value";
+  json::value& same = self;
+  self = std::move(same);
+  EXPECT_EQ(self.type(), kind::object);
+
+  EXPECT_NE(json::value(1), json::value("1")) << "different kinds are never equal";
+  EXPECT_NE(json::value(true), json::value(false));
+  EXPECT_TRUE(json::value(std::numeric_limits<double>::infinity()).is_null()) << "no JSON form: null";
+  EXPECT_EQ(json::write(doc), R"({"n":null,"b":false,"i":42,"s":"text","a":[1.5,"x",true],"o":{"k":[]}})");
+}
+
 TEST(JsonRead, DepthLimit) {
   const std::string deep = std::string(129, '[') + std::string(129, ']');
   EXPECT_EQ(read_error<json::value>(deep), "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]: nesting deeper than the limit at offset 128");

@@ -189,9 +189,8 @@ union fake_storage {
 template <class T>
 inline fake_storage<T> fake_object{};
 
-template <class P>
 struct member_ptr_wrapper {
-  const P* ptr;  // clang prints a member's name only when the pointer is wrapped like this
+  const void* ptr;  // clang prints a member's name only when the pointer is wrapped like this
 };
 
 template <auto W>
@@ -199,20 +198,18 @@ consteval const char* signature_of() {
   return __PRETTY_FUNCTION__;
 }
 
-template <std::size_t I, class P, class... Ps>
-constexpr auto nth_pointer(P p, Ps... ps) {
-  if constexpr (I == 0)
-    return p;
-  else
-    return nth_pointer<I - 1>(ps...);
-}
+/// The addresses of the N members of the fake object, taken once per model (one structured
+/// binding per model rather than one per member).
+template <std::size_t N>
+struct address_table {
+  const void* at[N == 0 ? 1 : N];
+};
 
-template <class T, std::size_t N, std::size_t I>
-consteval auto member_pointer() {
-  return visit_member_addresses<N>(fake_object<T>.object, [](auto... p) { return nth_pointer<I>(p...); });
-}
+template <class T, std::size_t N>
+inline constexpr address_table<N> member_addresses = visit_member_addresses<N>(
+    fake_object<T>.object, [](auto*... p) { return address_table<N>{{static_cast<const void*>(p)...}}; });
 
-/// The member name inside the signature: gcc prints `...{(& fake_object<X>.fake_storage<X>::object.X::name)}]`,
+/// The member name inside the signature: gcc prints `...{((const void*)(& fake_object<X>.fake_storage<X>::object.X::name))}]`,
 /// clang `...{&fake_object.object.name}]`; the name is the identifier just before the last `}`.
 consteval std::string_view name_in_signature(std::string_view sig) {
   std::size_t end = sig.rfind('}');
@@ -228,9 +225,7 @@ consteval std::string_view name_in_signature(std::string_view sig) {
 
 template <class T, std::size_t N, std::size_t I>
 consteval std::string_view raw_member_name() {
-  constexpr auto p = member_pointer<T, N, I>();
-  using pointee = std::remove_cvref_t<decltype(*p)>;
-  return name_in_signature(signature_of<member_ptr_wrapper<pointee>{p}>());
+  return name_in_signature(signature_of<member_ptr_wrapper{member_addresses<T, N>.at[I]}>());
 }
 
 template <std::size_t L>

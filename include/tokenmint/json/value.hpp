@@ -6,13 +6,13 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <type_traits>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace tokenmint::json {
@@ -48,6 +48,10 @@ struct number {
 
 /// A JSON document tree. Objects keep their members in document order, duplicates included
 /// (`find` returns the last one, so "last wins"); numbers keep their text.
+///
+/// Stored as a tagged union written out by hand rather than a std::variant: the variant's
+/// machinery would be instantiated in every translation unit that reads or writes a model holding
+/// a json::value (see docs/benchmarks.md, compile time).
 class value {
  public:
   enum class kind : unsigned char { null, boolean, number, string, array, object };
@@ -55,15 +59,15 @@ class value {
   using member = std::pair<std::string, value>;
   using object_type = std::vector<member>;
 
-  value() noexcept = default;
-  value(std::nullptr_t) noexcept {}                               // NOLINT(google-explicit-constructor)
-  value(bool b) noexcept : v_(b) {}                               // NOLINT(google-explicit-constructor)
-  value(json::number n) : v_(std::move(n)) {}                     // NOLINT(google-explicit-constructor)
-  value(std::string s) : v_(std::move(s)) {}                      // NOLINT(google-explicit-constructor)
-  value(std::string_view s) : v_(std::string(s)) {}               // NOLINT(google-explicit-constructor)
-  value(const char* s) : v_(std::string(s)) {}                    // NOLINT(google-explicit-constructor)
-  value(array_type a) : v_(std::move(a)) {}                       // NOLINT(google-explicit-constructor)
-  value(object_type o) : v_(std::move(o)) {}                      // NOLINT(google-explicit-constructor)
+  value() noexcept {}
+  value(std::nullptr_t) noexcept {}                                    // NOLINT(google-explicit-constructor)
+  value(bool b) noexcept : kind_(kind::boolean) { u_.b = b; }          // NOLINT(google-explicit-constructor)
+  value(json::number n) { emplace(kind::number, u_.n, std::move(n)); }  // NOLINT(google-explicit-constructor)
+  value(std::string s) { emplace(kind::string, u_.s, std::move(s)); }   // NOLINT(google-explicit-constructor)
+  value(std::string_view s) { emplace(kind::string, u_.s, s); }        // NOLINT(google-explicit-constructor)
+  value(const char* s) { emplace(kind::string, u_.s, s); }             // NOLINT(google-explicit-constructor)
+  value(array_type a) { emplace(kind::array, u_.a, std::move(a)); }     // NOLINT(google-explicit-constructor)
+  value(object_type o) { emplace(kind::object, u_.o, std::move(o)); }   // NOLINT(google-explicit-constructor)
   /// Integers and doubles become numbers (shortest round-trip text). Non-finite doubles have no
   /// JSON form and become null.
   template <class N>
@@ -74,22 +78,41 @@ class value {
     }
     char buf[64];
     const auto r = std::to_chars(buf, buf + sizeof buf, n);
-    v_ = json::number{std::string(buf, r.ptr)};
+    emplace(kind::number, u_.n, json::number{std::string(buf, r.ptr)});
   }
 
-  kind type() const noexcept { return static_cast<kind>(v_.index()); }
-  bool is_null() const noexcept { return type() == kind::null; }
+  value(const value& other) { copy_from(other); }
+  value(value&& other) noexcept { move_from(other); }
+  value& operator=(const value& other) {
+    if (this != &other) {
+      value copy(other);  // strong guarantee: *this is untouched if the copy throws
+      reset();
+      move_from(copy);
+    }
+    return *this;
+  }
+  value& operator=(value&& other) noexcept {
+    if (this != &other) {
+      reset();
+      move_from(other);
+    }
+    return *this;
+  }
+  ~value() { reset(); }
 
-  const bool* if_bool() const noexcept { return std::get_if<bool>(&v_); }
-  const json::number* if_number() const noexcept { return std::get_if<json::number>(&v_); }
-  const std::string* if_string() const noexcept { return std::get_if<std::string>(&v_); }
-  const array_type* if_array() const noexcept { return std::get_if<array_type>(&v_); }
-  const object_type* if_object() const noexcept { return std::get_if<object_type>(&v_); }
-  bool* if_bool() noexcept { return std::get_if<bool>(&v_); }
-  json::number* if_number() noexcept { return std::get_if<json::number>(&v_); }
-  std::string* if_string() noexcept { return std::get_if<std::string>(&v_); }
-  array_type* if_array() noexcept { return std::get_if<array_type>(&v_); }
-  object_type* if_object() noexcept { return std::get_if<object_type>(&v_); }
+  kind type() const noexcept { return kind_; }
+  bool is_null() const noexcept { return kind_ == kind::null; }
+
+  const bool* if_bool() const noexcept { return kind_ == kind::boolean ? &u_.b : nullptr; }
+  const json::number* if_number() const noexcept { return kind_ == kind::number ? &u_.n : nullptr; }
+  const std::string* if_string() const noexcept { return kind_ == kind::string ? &u_.s : nullptr; }
+  const array_type* if_array() const noexcept { return kind_ == kind::array ? &u_.a : nullptr; }
+  const object_type* if_object() const noexcept { return kind_ == kind::object ? &u_.o : nullptr; }
+  bool* if_bool() noexcept { return kind_ == kind::boolean ? &u_.b : nullptr; }
+  json::number* if_number() noexcept { return kind_ == kind::number ? &u_.n : nullptr; }
+  std::string* if_string() noexcept { return kind_ == kind::string ? &u_.s : nullptr; }
+  array_type* if_array() noexcept { return kind_ == kind::array ? &u_.a : nullptr; }
+  object_type* if_object() noexcept { return kind_ == kind::object ? &u_.o : nullptr; }
 
   /// The member named `key` of an object (the last one when the key repeats); null otherwise.
   const value* find(std::string_view key) const noexcept {
@@ -100,10 +123,73 @@ class value {
     return nullptr;
   }
 
-  bool operator==(const value&) const = default;
+  /// Same kind and equal contents; objects compare member by member, in order.
+  friend bool operator==(const value& a, const value& b) noexcept {
+    if (a.kind_ != b.kind_) return false;
+    switch (a.kind_) {
+      case kind::null: return true;
+      case kind::boolean: return a.u_.b == b.u_.b;
+      case kind::number: return a.u_.n == b.u_.n;
+      case kind::string: return a.u_.s == b.u_.s;
+      case kind::array: return a.u_.a == b.u_.a;
+      case kind::object: return a.u_.o == b.u_.o;
+    }
+    return false;
+  }
 
  private:
-  std::variant<std::monostate, bool, json::number, std::string, array_type, object_type> v_;
+  template <class M, class... Args>
+  void emplace(kind k, M& member, Args&&... args) {
+    ::new (static_cast<void*>(&member)) M(std::forward<Args>(args)...);
+    kind_ = k;  // only once constructed: a throwing constructor leaves a null value behind
+  }
+
+  void copy_from(const value& o) {
+    switch (o.kind_) {
+      case kind::null: break;
+      case kind::boolean: u_.b = o.u_.b; kind_ = kind::boolean; break;
+      case kind::number: emplace(kind::number, u_.n, o.u_.n); break;
+      case kind::string: emplace(kind::string, u_.s, o.u_.s); break;
+      case kind::array: emplace(kind::array, u_.a, o.u_.a); break;
+      case kind::object: emplace(kind::object, u_.o, o.u_.o); break;
+    }
+  }
+
+  /// Precondition: *this is null. Leaves `o` null.
+  void move_from(value& o) noexcept {
+    switch (o.kind_) {
+      case kind::null: break;
+      case kind::boolean: u_.b = o.u_.b; kind_ = kind::boolean; break;
+      case kind::number: emplace(kind::number, u_.n, std::move(o.u_.n)); break;
+      case kind::string: emplace(kind::string, u_.s, std::move(o.u_.s)); break;
+      case kind::array: emplace(kind::array, u_.a, std::move(o.u_.a)); break;
+      case kind::object: emplace(kind::object, u_.o, std::move(o.u_.o)); break;
+    }
+    o.reset();
+  }
+
+  void reset() noexcept {
+    switch (kind_) {
+      case kind::null:
+      case kind::boolean: break;
+      case kind::number: u_.n.~number(); break;
+      case kind::string: u_.s.~basic_string(); break;
+      case kind::array: u_.a.~array_type(); break;
+      case kind::object: u_.o.~object_type(); break;
+    }
+    kind_ = kind::null;
+  }
+
+  union storage {
+    storage() noexcept {}
+    ~storage() {}
+    bool b;
+    json::number n;
+    std::string s;
+    array_type a;
+    object_type o;
+  } u_;
+  kind kind_ = kind::null;
 };
 
 }  // namespace tokenmint::json

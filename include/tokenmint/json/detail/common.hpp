@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -44,9 +45,30 @@ inline constexpr bool dependent_false_v = false;
 template <class T>
 concept model = std::is_class_v<T> && std::is_aggregate_v<T> && !std::is_union_v<T> && !is_std_array_v<T>;
 
+template <class... M>
+struct type_list {};
+
+/// Turns the members' addresses into the list of their types (only ever used in decltype).
+struct collect_member_types {
+  template <class... P>
+  constexpr type_list<std::remove_cv_t<P>...> operator()(P*...) const noexcept {
+    return {};
+  }
+};
+
+template <class T>
+using member_types_t = decltype(visit_member_addresses<member_count<T>>(std::declval<T&>(), collect_member_types{}));
+
+template <std::size_t I, class List>
+struct nth_member_type;
+template <std::size_t I, class... M>
+struct nth_member_type<I, type_list<M...>> {
+  using type = std::tuple_element_t<I, std::tuple<M...>>;
+};
+
 /// The type of member I of T.
 template <class T, std::size_t I>
-using member_type_t = std::remove_cvref_t<decltype(*member_pointer<T, member_count<T>, I>())>;
+using member_type_t = typename nth_member_type<I, member_types_t<T>>::type;
 
 /// Advances over bytes that need no attention in a string: not '"', '\\', a control character or
 /// a non-ASCII byte. Eight bytes at a time (SWAR), then byte by byte.
