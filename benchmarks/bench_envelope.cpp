@@ -34,9 +34,10 @@ std::array<std::uint8_t, 32> raw_key() {
 // A generate response body of 841 JSON bytes: 841 + 44 = 885 bytes = 1,180 base64 characters.
 std::string response_json() {
   std::string j = R"({"body":{"advertising_token":")";
-  const std::string tail = R"(","refresh_token":")" + std::string(388, 'R') +
-                           R"(","identity_expires":1667889197644,"refresh_expires":1667971997644,)"
-                           R"("refresh_from":1667886497644,"refresh_response_key":"P941vVeuyjaDRVnFQ8DPd0AZnW4bPeiJPXER2K9QXcU="},"status":"success"})";
+  const std::string tail =
+      R"(","refresh_token":")" + std::string(388, 'R') +
+      R"(","identity_expires":1667889197644,"refresh_expires":1667971997644,)"
+      R"("refresh_from":1667886497644,"refresh_response_key":"P941vVeuyjaDRVnFQ8DPd0AZnW4bPeiJPXER2K9QXcU="},"status":"success"})";
   j += std::string(841 - j.size() - tail.size(), 'A');
   j += tail;
   return j;
@@ -112,7 +113,10 @@ void seal_bare_evp(benchmark::State& state) {
 void seal_tokenmint(benchmark::State& state) {
   auto key = uid2::make_key(secret_b64).value();  // per thread: a key object is not shared
   std::string out(uid2::sealed_request_size(request_json.size()), '\0');
-  { auto warm = uid2::make_request_params(0); benchmark::DoNotOptimize(warm); }  // first touch of the pool
+  {
+    auto warm = uid2::make_request_params(0);
+    benchmark::DoNotOptimize(warm);
+  }  // first touch of the pool
   bench::alloc_scope allocs{state};
   for (auto _ : state) {
     // Same constant timestamp as the other cases: reading the clock is not part of sealing.

@@ -62,9 +62,10 @@ using test::uid2_generate_response;
 const std::string& document() {
   static const std::string doc = [] {
     const std::string head = R"({"body":{"advertising_token":")";
-    const std::string tail = R"(","refresh_token":")" + std::string(388, 'R') +
-                             R"(","identity_expires":1667889197644,"refresh_expires":1667971997644,)"
-                             R"("refresh_from":1667886497644,"refresh_response_key":"P941vVeuyjaDRVnFQ8DPd0AZnW4bPeiJPXER2K9QXcU="},"status":"success"})";
+    const std::string tail =
+        R"(","refresh_token":")" + std::string(388, 'R') +
+        R"(","identity_expires":1667889197644,"refresh_expires":1667971997644,)"
+        R"("refresh_from":1667886497644,"refresh_response_key":"P941vVeuyjaDRVnFQ8DPd0AZnW4bPeiJPXER2K9QXcU="},"status":"success"})";
     std::string adv;
     const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     while (head.size() + adv.size() + tail.size() < 1024) adv += alphabet[adv.size() * 7 % 64];

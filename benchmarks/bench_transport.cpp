@@ -32,21 +32,24 @@ void tokenmint_post(benchmark::State& state, bool tls) {
   tokenmint::https_transport_options o;
   o.tls.ca_file = std::getenv("TM_CA_FILE");
   tokenmint::https_transport transport(io.get_executor(), o);
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    for (auto _ : state) {
-      tokenmint::http::request req;
-      req.method = tokenmint::http::verb::post;
-      req.url = target;
-      req.headers.add("Content-Type", "application/json");
-      req.body = body;
-      auto res = co_await transport.async_send(std::move(req), {});
-      if (!res || res->status != 200) {
-        state.SkipWithError(res ? "unexpected status" : res.error().message.c_str());
-        break;
-      }
-      benchmark::DoNotOptimize(res->body.data());
-    }
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        for (auto _ : state) {
+          tokenmint::http::request req;
+          req.method = tokenmint::http::verb::post;
+          req.url = target;
+          req.headers.add("Content-Type", "application/json");
+          req.body = body;
+          auto res = co_await transport.async_send(std::move(req), {});
+          if (!res || res->status != 200) {
+            state.SkipWithError(res ? "unexpected status" : res.error().message.c_str());
+            break;
+          }
+          benchmark::DoNotOptimize(res->body.data());
+        }
+      },
+      asio::detached);
   io.run();
   state.SetItemsProcessed(state.iterations());
 }

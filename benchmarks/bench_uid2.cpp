@@ -43,7 +43,11 @@ struct sandbox_thread {
     handle = thread.native_handle();
   }
   ~sandbox_thread() {
-    asio::post(io, [this] { box.stop(); work.reset(); io.stop(); });
+    asio::post(io, [this] {
+      box.stop();
+      work.reset();
+      io.stop();
+    });
     thread.join();
   }
 };
@@ -109,20 +113,23 @@ void nginx_post(benchmark::State& state) {
   https_transport transport(io.get_executor());
   // The same shape as a generate call: a ~130-character base64 body.
   const std::string body(132, 'A');
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    for (auto _ : state) {
-      http::request req;
-      req.method = http::verb::post;
-      req.url = url;
-      req.headers.add("Content-Type", "text/plain");
-      req.body = body;
-      auto res = co_await transport.async_send(std::move(req), {});
-      if (!res || res->status != 200) {
-        state.SkipWithError("POST failed");
-        break;
-      }
-    }
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        for (auto _ : state) {
+          http::request req;
+          req.method = http::verb::post;
+          req.url = url;
+          req.headers.add("Content-Type", "text/plain");
+          req.body = body;
+          auto res = co_await transport.async_send(std::move(req), {});
+          if (!res || res->status != 200) {
+            state.SkipWithError("POST failed");
+            break;
+          }
+        }
+      },
+      asio::detached);
   io.run();
   state.SetItemsProcessed(state.iterations());
 }

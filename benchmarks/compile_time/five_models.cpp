@@ -21,10 +21,10 @@ struct benchling_token {
 }  // namespace
 
 #if defined(WITH_TOKENMINT_JSON)
-#define TM_ROUND_TRIP(T)                                                        \
-  {                                                                             \
-    auto r = tokenmint::json::read<T>(text);                                    \
-    if (r) out += tokenmint::json::write(*r);                                   \
+#define TM_ROUND_TRIP(T)                      \
+  {                                           \
+    auto r = tokenmint::json::read<T>(text);  \
+    if (r) out += tokenmint::json::write(*r); \
   }
 #elif defined(STD_FLOOR)
 namespace floor_ops {
@@ -65,7 +65,10 @@ template <class T>
 void touch(T& x) {
   if constexpr (std::is_same_v<T, std::string>) {
     x.assign("a", 1);
-  } else if constexpr (requires { x.has_value(); x.emplace(); }) {
+  } else if constexpr (requires {
+                         x.has_value();
+                         x.emplace();
+                       }) {
     touch_optional(x);
   } else if constexpr (requires { x.emplace_back(); }) {
     touch_vector(x);
@@ -134,13 +137,13 @@ void touch_members(benchling_token& m) {
 }
 }  // namespace floor_ops
 
-#define TM_ROUND_TRIP(T)            \
-  {                                 \
-    T r{};                          \
-    floor_ops::touch_members(r);    \
-    T moved = std::move(r);         \
-    (void)moved;                    \
-    out += text;                    \
+#define TM_ROUND_TRIP(T)         \
+  {                              \
+    T r{};                       \
+    floor_ops::touch_members(r); \
+    T moved = std::move(r);      \
+    (void)moved;                 \
+    out += text;                 \
   }
 #else
 #define TM_ROUND_TRIP(T) \

@@ -39,7 +39,8 @@ inline address_override parse_resolve(const std::string& text) {
   if (p < 1 || p > 65535) throw usage_failure("--resolve: port out of range");
   o.port = static_cast<std::uint16_t>(p);
   o.address = text.substr(c2 + 1);
-  if (o.address.size() > 2 && o.address.front() == '[' && o.address.back() == ']') o.address = o.address.substr(1, o.address.size() - 2);
+  if (o.address.size() > 2 && o.address.front() == '[' && o.address.back() == ']')
+    o.address = o.address.substr(1, o.address.size() - 2);
   return o;
 }
 

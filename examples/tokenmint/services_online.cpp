@@ -182,8 +182,7 @@ int alterian_update_static(const std::vector<std::string>& argv) {
 }
 
 int alterian_list(const std::vector<std::string>& argv) {
-  return alterian_run(argv, {"client-id", "from", "to"},
-                      {"include-static", "include-sa", "include-standard", "include-non-user"},
+  return alterian_run(argv, {"client-id", "from", "to"}, {"include-static", "include-sa", "include-standard", "include-non-user"},
                       [](const args& a, alterian::client& c) {
                         alterian::get_tokens_request r;
                         r.client_id = optional_int32(a, "client-id");

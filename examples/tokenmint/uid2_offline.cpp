@@ -162,9 +162,9 @@ const char* uid2_usage() { return usage; }
 
 int run_uid2(const std::vector<std::string>& argv) {
   static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
-      {"encrypt-request", encrypt_request},   {"decrypt-response", decrypt_response},
-      {"decrypt-request", decrypt_request},   {"encrypt-response", encrypt_response},
-      {"normalize-email", normalize_email},   {"hash-email", hash_email},
+      {"encrypt-request", encrypt_request}, {"decrypt-response", decrypt_response},
+      {"decrypt-request", decrypt_request}, {"encrypt-response", encrypt_response},
+      {"normalize-email", normalize_email}, {"hash-email", hash_email},
       {"hash-phone", hash_phone},
   };
   if (argv.empty()) {

@@ -34,8 +34,7 @@ struct online {
   uid2::client_options options;
   bool euid = false;
 
-  online(const args& a, bool needs_secret)
-      : transport(io.get_executor(), transport_options(a)), euid(a.flag("euid")) {
+  online(const args& a, bool needs_secret) : transport(io.get_executor(), transport_options(a)), euid(a.flag("euid")) {
     if (auto s = transport.status(); !s) throw data_failure(s.error().message);
     options.base_url = a.require("base-url");
     if (auto k = option_or_env(a, "api-key", "UID2_API_KEY")) options.api_key = secret<std::string>(std::move(*k));

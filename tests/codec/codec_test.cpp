@@ -32,8 +32,12 @@ codec_result dec(std::string_view s, std::string* out = nullptr, base64::alphabe
 
 // RFC 4648 section 10.
 TEST(Base64, Rfc4648Vectors) {
-  const std::pair<const char*, const char*> v[] = {{"", ""},          {"f", "Zg=="},         {"fo", "Zm8="},
-                                                   {"foo", "Zm9v"},   {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+  const std::pair<const char*, const char*> v[] = {{"", ""},
+                                                   {"f", "Zg=="},
+                                                   {"fo", "Zm8="},
+                                                   {"foo", "Zm9v"},
+                                                   {"foob", "Zm9vYg=="},
+                                                   {"fooba", "Zm9vYmE="},
                                                    {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, b64] : v) {
     EXPECT_EQ(enc(plain), b64);
@@ -63,22 +67,24 @@ TEST(Base64, UrlAlphabetAndUnpadded) {
 }
 
 TEST(Base64, RejectsNonCanonicalInputWithOffset) {
-  struct bad { const char* in; std::size_t offset; };
+  struct bad {
+    const char* in;
+    std::size_t offset;
+  };
   const bad cases[] = {
-      {"Zg=", 0},        // length not a multiple of 4
-      {"Zg", 0},         // missing padding
-      {"Zm9vYg", 4},     // missing padding after full groups
-      {"Zh==", 1},       // non-zero pad bits (canonical is Zg==)
-      {"Zm9=", 2},       // non-zero pad bits (canonical is Zm8=)
-      {"Zm 9v", 2},      // whitespace (reported before the length problem)
-      {"Zm9 ", 3},       // whitespace inside a group
-      {"Zm9v\n", 4},     // trailing newline
-      {"Z===", 1},       // too much padding
-      {"=Zm9", 0},       // padding first
-      {"Zm=v", 2},       // padding in the middle
-      {"Zm9v====", 4},   // a group of padding
-      {"Zm9vZm9v*m9v", 8},
-      {"\xc3\xa9Zm9", 0},  // non-ASCII
+      {"Zg=", 0},                               // length not a multiple of 4
+      {"Zg", 0},                                // missing padding
+      {"Zm9vYg", 4},                            // missing padding after full groups
+      {"Zh==", 1},                              // non-zero pad bits (canonical is Zg==)
+      {"Zm9=", 2},                              // non-zero pad bits (canonical is Zm8=)
+      {"Zm 9v", 2},                             // whitespace (reported before the length problem)
+      {"Zm9 ", 3},                              // whitespace inside a group
+      {"Zm9v\n", 4},                            // trailing newline
+      {"Z===", 1},                              // too much padding
+      {"=Zm9", 0},                              // padding first
+      {"Zm=v", 2},                              // padding in the middle
+      {"Zm9v====", 4},                          // a group of padding
+      {"Zm9vZm9v*m9v", 8}, {"\xc3\xa9Zm9", 0},  // non-ASCII
   };
   for (const auto& c : cases) {
     const codec_result r = dec(c.in);
@@ -163,15 +169,15 @@ TEST(Hex, RoundTripAndErrors) {
 TEST(Utf8, AcceptsValidRejectsInvalid) {
   EXPECT_TRUE(utf8::is_valid(""));
   EXPECT_TRUE(utf8::is_valid("plain ascii"));
-  EXPECT_TRUE(utf8::is_valid("caf\xc3\xa9"));                 // U+00E9
-  EXPECT_TRUE(utf8::is_valid("\xe2\x82\xac"));                // U+20AC
-  EXPECT_TRUE(utf8::is_valid("\xf0\x9f\x98\x8a"));            // U+1F60A
-  EXPECT_TRUE(utf8::is_valid("\xf4\x8f\xbf\xbf"));            // U+10FFFF
-  EXPECT_EQ(utf8::find_invalid("ab\x80"), 2u);                // lone continuation
-  EXPECT_EQ(utf8::find_invalid("\xc0\xaf"), 0u);              // overlong '/'
-  EXPECT_EQ(utf8::find_invalid("\xe0\x80\xaf"), 0u);          // overlong 3-byte
-  EXPECT_EQ(utf8::find_invalid("\xed\xa0\x80"), 0u);          // surrogate U+D800
-  EXPECT_EQ(utf8::find_invalid("\xf4\x90\x80\x80"), 0u);      // above U+10FFFF
-  EXPECT_EQ(utf8::find_invalid("x\xf0\x9f\x98"), 1u);         // truncated
+  EXPECT_TRUE(utf8::is_valid("caf\xc3\xa9"));             // U+00E9
+  EXPECT_TRUE(utf8::is_valid("\xe2\x82\xac"));            // U+20AC
+  EXPECT_TRUE(utf8::is_valid("\xf0\x9f\x98\x8a"));        // U+1F60A
+  EXPECT_TRUE(utf8::is_valid("\xf4\x8f\xbf\xbf"));        // U+10FFFF
+  EXPECT_EQ(utf8::find_invalid("ab\x80"), 2u);            // lone continuation
+  EXPECT_EQ(utf8::find_invalid("\xc0\xaf"), 0u);          // overlong '/'
+  EXPECT_EQ(utf8::find_invalid("\xe0\x80\xaf"), 0u);      // overlong 3-byte
+  EXPECT_EQ(utf8::find_invalid("\xed\xa0\x80"), 0u);      // surrogate U+D800
+  EXPECT_EQ(utf8::find_invalid("\xf4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(utf8::find_invalid("x\xf0\x9f\x98"), 1u);     // truncated
   EXPECT_EQ(utf8::find_invalid("\xff"), 0u);
 }

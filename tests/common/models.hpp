@@ -117,7 +117,7 @@ template <>
 struct tokenmint::json::meta<tokenmint::test::alterian_token_information> {
   static constexpr auto naming = json::naming::pascal_case;
   static constexpr std::pair<std::string_view, std::string_view> rename[] = {
-      {"id", "ID"}, {"login_id", "LoginID"}, {"timezone_id", "TimezoneID"},
+      {"id", "ID"},          {"login_id", "LoginID"},   {"timezone_id", "TimezoneID"},
       {"user_id", "UserID"}, {"client_id", "ClientID"}, {"is_sa_token", "IsSAtoken"}};
 };
 template <>

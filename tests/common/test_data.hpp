@@ -21,7 +21,8 @@ inline nlohmann::json load_json(const std::string& name) {
 
 inline std::vector<std::uint8_t> from_hex(const std::string& s) {
   std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i + 1 < s.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(s.substr(i, 2), nullptr, 16)));
+  for (std::size_t i = 0; i + 1 < s.size(); i += 2)
+    out.push_back(static_cast<std::uint8_t>(std::stoi(s.substr(i, 2), nullptr, 16)));
   return out;
 }
 

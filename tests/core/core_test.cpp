@@ -145,11 +145,11 @@ TEST(Clock, FixedClockMovesOnlyWhenTold) {
 }
 
 TEST(Clock, SystemClockIsWallTime) {
-  const auto before = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto before =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   const std::int64_t got = default_clock().now_ms();
-  const auto after = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto after =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_GE(got, before);
   EXPECT_LE(got, after);
 }

@@ -60,7 +60,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const outcome whole = parse(in, limits, no_body, 0);
   const outcome split = parse(in, limits, no_body, static_cast<std::uint8_t>(data[1] | 1));
   if (whole.ok != split.ok || whole.code != split.code) std::abort();
-  if (whole.ok && (whole.status != split.status || whole.body != split.body || whole.consumed != split.consumed))
-    std::abort();
+  if (whole.ok && (whole.status != split.status || whole.body != split.body || whole.consumed != split.consumed)) std::abort();
   return 0;
 }

@@ -57,9 +57,9 @@ TEST(Url, Ipv6Literals) {
   for (const char* ok : {"http://[2001:db8::1]/", "http://[2001:DB8:0:0:8:800:200C:417A]/", "http://[::ffff:192.0.2.128]/",
                          "http://[::]/", "http://[fe80::]/", "http://[1:2:3:4:5:6:7::]/"})
     EXPECT_TRUE(parse_url(ok)) << ok;
-  for (const char* bad : {"http://[::1/", "http://[:::1]/", "http://[1:2:3:4:5:6:7:8:9]/", "http://[12345::]/",
-                          "http://[::1]x/", "http://[1::2::3]/", "http://[fe80::1%25eth0]/", "http://[::ffff:1.2.3]/",
-                          "http://[::ffff:1.2.3.256]/", "http://[]/", "http://[1:]/"})
+  for (const char* bad : {"http://[::1/", "http://[:::1]/", "http://[1:2:3:4:5:6:7:8:9]/", "http://[12345::]/", "http://[::1]x/",
+                          "http://[1::2::3]/", "http://[fe80::1%25eth0]/", "http://[::ffff:1.2.3]/", "http://[::ffff:1.2.3.256]/",
+                          "http://[]/", "http://[1:]/"})
     EXPECT_FALSE(parse_url(bad)) << bad;
 }
 

@@ -23,8 +23,7 @@ struct outcome {
 
 /// Feeds `text` in the pieces given by `cuts` (ascending offsets); at the end of the input, the
 /// stream "closes" unless the response completed.
-outcome run(std::string_view text, const std::vector<std::size_t>& cuts, bool no_body = false,
-            parser_limits limits = {}) {
+outcome run(std::string_view text, const std::vector<std::size_t>& cuts, bool no_body = false, parser_limits limits = {}) {
   response_parser p(limits);
   p.reset(no_body);
   outcome o;
@@ -74,29 +73,54 @@ struct valid_case {
 
 const std::vector<valid_case>& valid_cases() {
   static const std::vector<valid_case> cases = {
-      {"content-length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello", 200, "hello",
+      {"content-length",
+       "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello",
+       200,
+       "hello",
        {{"content-type", "text/plain"}, {"CONTENT-LENGTH", "5"}}},
       {"chunked with extensions and trailers",
        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=val\r\nhello\r\n6 ; x\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n",
-       200, "hello world", {{"transfer-encoding", "chunked"}}},
-      {"chunked hex sizes, both cases", "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\nA\r\n0123456789\r\nb\r\nabcdefghijk\r\n0\r\n\r\n",
-       200, "0123456789abcdefghijk", {}},
+       200,
+       "hello world",
+       {{"transfer-encoding", "chunked"}}},
+      {"chunked hex sizes, both cases",
+       "HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\nA\r\n0123456789\r\nb\r\nabcdefghijk\r\n0\r\n\r\n",
+       200,
+       "0123456789abcdefghijk",
+       {}},
       {"close-delimited", "HTTP/1.0 200 OK\r\nServer: x\r\n\r\nuntil the end", 200, "until the end", {{"server", "x"}}},
       {"204 has no body", "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", 204, "", {}},
       {"304 ignores Content-Length", "HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\n", 304, "", {}},
       {"HEAD ignores Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", 200, "", {}, true},
-      {"1xx skipped", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
-       200, "ok", {}},
+      {"1xx skipped",
+       "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: "
+       "2\r\n\r\nok",
+       200,
+       "ok",
+       {}},
       {"empty reason with space", "HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n", 200, "", {}},
       {"no reason, no space", "HTTP/1.1 404\r\nContent-Length: 1\r\n\r\nx", 404, "x", {}},
       {"identical duplicate lengths", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 3, 3\r\n\r\nabc", 200, "abc", {}},
-      {"optional whitespace trimmed", "HTTP/1.1 200 OK\r\nX-A:  a b \t\r\nX-B:\r\nContent-Length: 0\r\n\r\n", 200, "",
+      {"optional whitespace trimmed",
+       "HTTP/1.1 200 OK\r\nX-A:  a b \t\r\nX-B:\r\nContent-Length: 0\r\n\r\n",
+       200,
+       "",
        {{"x-a", "a b"}, {"x-b", ""}}},
-      {"obs-text in a value", "HTTP/1.1 200 OK\r\nX-Name: caf\xc3\xa9\r\nContent-Length: 0\r\n\r\n", 200, "", {{"x-name", "caf\xc3\xa9"}}},
-      {"error status with JSON body", "HTTP/1.1 401 Unauthorized\r\nContent-Length: 25\r\n\r\n{\"status\":\"unauthorized\"}", 401,
-       "{\"status\":\"unauthorized\"}", {}},
-      {"binary body with CR and LF", std::string("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n\r\n\0\n\r\xff", 44), 200,
-       std::string("\r\n\0\n\r\xff", 6), {}},
+      {"obs-text in a value",
+       "HTTP/1.1 200 OK\r\nX-Name: caf\xc3\xa9\r\nContent-Length: 0\r\n\r\n",
+       200,
+       "",
+       {{"x-name", "caf\xc3\xa9"}}},
+      {"error status with JSON body",
+       "HTTP/1.1 401 Unauthorized\r\nContent-Length: 25\r\n\r\n{\"status\":\"unauthorized\"}",
+       401,
+       "{\"status\":\"unauthorized\"}",
+       {}},
+      {"binary body with CR and LF",
+       std::string("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n\r\n\0\n\r\xff", 44),
+       200,
+       std::string("\r\n\0\n\r\xff", 6),
+       {}},
   };
   return cases;
 }
@@ -191,7 +215,8 @@ TEST(ResponseParser, RejectsMalformedResponsesAtEverySplit) {
       {ok + "X: a\x01z\r\n\r\n", errc::http_protocol, "control character"},
       {ok + "X: a\x7fz\r\n\r\n", errc::http_protocol, "control character"},
       {ok + std::string("X: a\0z\r\n\r\n", 10), errc::http_protocol, "control character"},
-      {ok + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", errc::http_protocol, "both Content-Length and Transfer-Encoding"},
+      {ok + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", errc::http_protocol,
+       "both Content-Length and Transfer-Encoding"},
       {ok + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", errc::http_protocol, "conflicting Content-Length"},
       {ok + "Content-Length: 3, 4\r\n\r\nabcd", errc::http_protocol, "conflicting Content-Length"},
       {ok + "Content-Length: -1\r\n\r\n", errc::http_protocol, "not a number"},
@@ -209,7 +234,8 @@ TEST(ResponseParser, RejectsMalformedResponsesAtEverySplit) {
       {ok + "Transfer-Encoding: chunked\r\n\r\n10000000000000000\r\n", errc::http_protocol, "chunk size too large"},
       {ok + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloX\r\n0\r\n\r\n", errc::http_protocol, "not followed by CRLF"},
       {ok + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\n0\r\n\r\n", errc::http_protocol, "not followed by CRLF"},
-      {ok + "Transfer-Encoding: chunked\r\n\r\n5;a\x01\r\nhello\r\n", errc::http_protocol, "control character in a chunk extension"},
+      {ok + "Transfer-Encoding: chunked\r\n\r\n5;a\x01\r\nhello\r\n", errc::http_protocol,
+       "control character in a chunk extension"},
       {"HTTP/2.0 200 OK\r\n\r\n", errc::http_protocol, "malformed status line"},
       {"HTTP/1.2 200 OK\r\n\r\n", errc::http_protocol, "unsupported HTTP version"},
       {"HTTX/1.1 200 OK\r\n\r\n", errc::http_protocol, "malformed status line"},
@@ -245,8 +271,9 @@ TEST(ResponseParser, RejectsMalformedResponsesAtEverySplit) {
 
 TEST(ResponseParser, ErrorsAreSticky) {
   response_parser p;
-  ASSERT_FALSE(p.feed("HTTP/9"
-                      "\r\n"));
+  ASSERT_FALSE(
+      p.feed("HTTP/9"
+             "\r\n"));
   EXPECT_FALSE(p.feed("HTTP/1.1 200 OK\r\n\r\n"));
   EXPECT_FALSE(p.finish());
 }

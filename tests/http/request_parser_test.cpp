@@ -91,8 +91,9 @@ TEST(ResponseSerializer, WritesLengthAndReason) {
   r.body = R"({"status":"unauthorized"})";
   std::string out;
   serialize_response(r, out);
-  EXPECT_EQ(out, "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 25\r\n\r\n"
-                 "{\"status\":\"unauthorized\"}");
+  EXPECT_EQ(out,
+            "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 25\r\n\r\n"
+            "{\"status\":\"unauthorized\"}");
   // And the client-side parser reads it back.
   response_parser p;
   ASSERT_TRUE(p.feed(out));

@@ -172,13 +172,20 @@ TEST(JsonModels, RoundTripEveryModel) {
                            "msg \xe2\x82\xac"};
   EXPECT_EQ(json::read<uid2_generate_response>(json::write(u)).value(), u);
 
-  hubspot_error h{"RATE_LIMITS", "id", "slow down", std::nullopt, json::value(json::value::object_type{{"k", 1}}),
-                  std::map<std::string, std::string>{{"a", "b"}}, std::vector<test::hubspot_error_detail>{{"m", "in", std::nullopt, "sub", std::nullopt}}, "DAILY"};
+  hubspot_error h{"RATE_LIMITS",
+                  "id",
+                  "slow down",
+                  std::nullopt,
+                  json::value(json::value::object_type{{"k", 1}}),
+                  std::map<std::string, std::string>{{"a", "b"}},
+                  std::vector<test::hubspot_error_detail>{{"m", "in", std::nullopt, "sub", std::nullopt}},
+                  "DAILY"};
   EXPECT_EQ(json::read<hubspot_error>(json::write(h)).value(), h);
 
-  alterian_get_tokens_response a{"OK", std::nullopt, std::vector<std::vector<std::string>>{{}, {"x", ""}},
-                                 test::alterian_cursor{0, 10, 99, false, "Created"},
-                                 std::vector<test::alterian_token_information>{{1, std::nullopt, "t", 2, 3, 4, "l", "c", "en", true, false}}};
+  alterian_get_tokens_response a{
+      "OK", std::nullopt, std::vector<std::vector<std::string>>{{}, {"x", ""}},
+      test::alterian_cursor{0, 10, 99, false, "Created"},
+      std::vector<test::alterian_token_information>{{1, std::nullopt, "t", 2, 3, 4, "l", "c", "en", true, false}}};
   EXPECT_EQ(json::read<alterian_get_tokens_response>(json::write(a)).value(), a);
 
   scalars s{true, -128, 255, -32768, 65535, INT32_MIN, UINT32_MAX, INT64_MIN, UINT64_MAX, 0.1, 1.5f, "\x7f"};
@@ -194,9 +201,8 @@ TEST(JsonModels, RoundTripEveryModel) {
 // ---- scalars ------------------------------------------------------------------------------------------
 
 TEST(JsonRead, IntegersAreExactAtEveryWidth) {
-  const std::string doc =
-      R"({"b":true,"i8":-128,"u8":255,"i16":-32768,"u16":65535,"i32":-2147483648,"u32":4294967295,)"
-      R"("i64":-9223372036854775808,"u64":18446744073709551615,"d":-0.0,"f":3.25,"s":""})";
+  const std::string doc = R"({"b":true,"i8":-128,"u8":255,"i16":-32768,"u16":65535,"i32":-2147483648,"u32":4294967295,)"
+                          R"("i64":-9223372036854775808,"u64":18446744073709551615,"d":-0.0,"f":3.25,"s":""})";
   auto r = json::read<scalars>(doc);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->i8, -128);
@@ -210,18 +216,30 @@ TEST(JsonRead, IntegersAreExactAtEveryWidth) {
   EXPECT_TRUE(std::signbit(r->d));
   EXPECT_EQ(r->f, 3.25f);
 
-  struct c { const char* member; const char* value; };
-  const c out_of_range[] = {{"i8", "128"},  {"i8", "-129"},   {"u8", "256"},         {"u8", "-1"},
-                            {"i16", "32768"}, {"u16", "65536"}, {"i32", "2147483648"}, {"u32", "4294967296"},
-                            {"i64", "9223372036854775808"},    {"i64", "-9223372036854775809"},
-                            {"u64", "18446744073709551616"},   {"u64", "99999999999999999999999"}};
+  struct c {
+    const char* member;
+    const char* value;
+  };
+  const c out_of_range[] = {{"i8", "128"},
+                            {"i8", "-129"},
+                            {"u8", "256"},
+                            {"u8", "-1"},
+                            {"i16", "32768"},
+                            {"u16", "65536"},
+                            {"i32", "2147483648"},
+                            {"u32", "4294967296"},
+                            {"i64", "9223372036854775808"},
+                            {"i64", "-9223372036854775809"},
+                            {"u64", "18446744073709551616"},
+                            {"u64", "99999999999999999999999"}};
   for (const auto& [member, value] : out_of_range) {
     const std::string d = std::string("{\"") + member + "\":" + value + "}";
-    EXPECT_EQ(read_error<scalars>(d), std::string(member) + ": integer out of range at offset " +
-                                          std::to_string(std::string_view(member).size() + 4))
+    EXPECT_EQ(read_error<scalars>(d),
+              std::string(member) + ": integer out of range at offset " + std::to_string(std::string_view(member).size() + 4))
         << d;
   }
-  EXPECT_TRUE(json::read<scalars>(R"({"b":false,"i8":0,"u8":-0,"i16":0,"u16":0,"i32":0,"u32":0,"i64":0,"u64":0,"d":0,"f":0,"s":""})"));
+  EXPECT_TRUE(
+      json::read<scalars>(R"({"b":false,"i8":0,"u8":-0,"i16":0,"u16":0,"i32":0,"u32":0,"i64":0,"u64":0,"d":0,"f":0,"s":""})"));
   for (const char* frac : {"1.0", "1e2", "1E0", "-0.5", "0e0"}) {
     const std::string d = std::string(R"({"i32":)") + frac + "}";
     EXPECT_EQ(read_error<scalars>(d), "i32: expected integer, got a fraction or exponent at offset 7") << d;
@@ -269,7 +287,10 @@ TEST(JsonRead, StringsDecodeEveryEscapeAndCheckUtf8) {
   EXPECT_EQ(s("\"caf\xc3\xa9 \xf0\x9f\x98\x80 \x7f\""), "caf\xc3\xa9 \xf0\x9f\x98\x80 \x7f");
   EXPECT_EQ(s("\"0123456789abcdef0123456789abcdef\\n0123456789\""), "0123456789abcdef0123456789abcdef\n0123456789");
 
-  struct bad { std::string in; std::string msg; };
+  struct bad {
+    std::string in;
+    std::string msg;
+  };
   const bad cases[] = {
       {R"("\ud800")", "unpaired surrogate in \\u escape at offset 6"},
       {R"("\udc00")", "unpaired surrogate in \\u escape at offset 6"},
@@ -333,14 +354,16 @@ TEST(JsonRead, OptionalMembersMayBeMissingOrNull) {
 }
 
 TEST(JsonRead, RequiredMembersMustBePresent) {
-  const std::string doc = R"({"body":{"advertising_token":"a","refresh_token":"r","identity_expires":1,"refresh_expires":2,"refresh_response_key":"k"},"status":"success"})";
+  const std::string doc =
+      R"({"body":{"advertising_token":"a","refresh_token":"r","identity_expires":1,"refresh_expires":2,"refresh_response_key":"k"},"status":"success"})";
   EXPECT_EQ(read_error<uid2_generate_response>(doc), "body.refresh_from: missing required member" + at(doc, "},\"status"));
   EXPECT_EQ(read_error<uid2_generate_response>("{}"), "status: missing required member at offset 1");
   EXPECT_EQ(read_error<uid2_generate_response>(R"({"status":null})"), "status: expected string at offset 10");
 }
 
 TEST(JsonRead, ErrorsCarryPathAndOffset) {
-  const std::string doc = R"({"body":{"advertising_token":"a","refresh_token":"r","identity_expires":1,"refresh_expires":2,"refresh_from":"57","refresh_response_key":"k"},"status":"success"})";
+  const std::string doc =
+      R"({"body":{"advertising_token":"a","refresh_token":"r","identity_expires":1,"refresh_expires":2,"refresh_from":"57","refresh_response_key":"k"},"status":"success"})";
   EXPECT_EQ(read_error<uid2_generate_response>(doc), "body.refresh_from: expected integer" + at(doc, "\"57\""));
   const std::string nested = R"({"items":[{"refresh_from":1},{"refresh_from":true}],"body":{"refresh_from":0}})";
   EXPECT_EQ(read_error<outer>(nested), "items[1].refresh_from: expected integer" + at(nested, "true"));
@@ -388,7 +411,8 @@ TEST(JsonRead, EscapedMemberNamesMatch) {
 }
 
 TEST(JsonRead, RawKeepsExactTextAndValueIsADom) {
-  const std::string doc = R"({"id":"x","identity":{ "advertising_token" : "A\u0041",  "n": [1.50, -0] },"extra":{"z":[null,true,"s",1e2]}})";
+  const std::string doc =
+      R"({"id":"x","identity":{ "advertising_token" : "A\u0041",  "n": [1.50, -0] },"extra":{"z":[null,true,"s",1e2]}})";
   auto r = json::read<with_raw>(doc);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->identity.text, R"({ "advertising_token" : "A\u0041",  "n": [1.50, -0] })");
@@ -400,16 +424,20 @@ TEST(JsonRead, RawKeepsExactTextAndValueIsADom) {
   EXPECT_EQ(arr[3].if_number()->text, "1e2") << "numbers keep their text";
   EXPECT_EQ(arr[3].if_number()->to_double(), 100.0);
   EXPECT_FALSE(arr[3].if_number()->to_int64().has_value());
-  EXPECT_EQ(json::write(*r), R"({"id":"x","identity":{ "advertising_token" : "A\u0041",  "n": [1.50, -0] },"extra":{"z":[null,true,"s",1e2]}})");
+  EXPECT_EQ(json::write(*r),
+            R"({"id":"x","identity":{ "advertising_token" : "A\u0041",  "n": [1.50, -0] },"extra":{"z":[null,true,"s",1e2]}})");
   const std::string broken = R"({"id":"x","identity":[1,,2],"extra":null})";
   EXPECT_EQ(read_error<with_raw>(broken), "identity: expected a value" + at(broken, ",2]"));
 }
 
 TEST(JsonValue, CopiesMovesAndComparesEveryKind) {
   using kind = json::value::kind;
-  const json::value doc = json::value::object_type{
-      {"n", nullptr}, {"b", false}, {"i", 42}, {"s", "text"}, {"a", json::value::array_type{1.5, "x", true}},
-      {"o", json::value::object_type{{"k", json::value::array_type{}}}}};
+  const json::value doc = json::value::object_type{{"n", nullptr},
+                                                   {"b", false},
+                                                   {"i", 42},
+                                                   {"s", "text"},
+                                                   {"a", json::value::array_type{1.5, "x", true}},
+                                                   {"o", json::value::object_type{{"k", json::value::array_type{}}}}};
   ASSERT_EQ(doc.type(), kind::object);
   const kind kinds[] = {kind::null, kind::boolean, kind::number, kind::string, kind::array, kind::object};
   for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ((*doc.if_object())[i].second.type(), kinds[i]) << i;
@@ -453,7 +481,11 @@ TEST(JsonValue, CopiesMovesAndComparesEveryKind) {
 
 TEST(JsonRead, DepthLimit) {
   const std::string deep = std::string(129, '[') + std::string(129, ']');
-  EXPECT_EQ(read_error<json::value>(deep), "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]: nesting deeper than the limit at offset 128");
+  EXPECT_EQ(read_error<json::value>(deep),
+            "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]["
+            "0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
+            "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]["
+            "0][0][0][0][0][0][0][0][0][0][0][0][0]: nesting deeper than the limit at offset 128");
   EXPECT_TRUE(json::read<json::value>(std::string(128, '[') + std::string(128, ']')));
   // A million brackets: an error, not a stack overflow, through every entry point.
   const std::string huge(1'000'000, '[');
@@ -496,9 +528,8 @@ TEST(JsonRead, TopLevelEdges) {
 
 TEST(JsonWrite, CompactEscapedDeclarationOrder) {
   scalars s{true, -1, 2, -3, 4, -5, 6, -7, 8, 0.1, 0.5f, "q\"b\\s/\x01\x1f\b\f\n\r\t\x7f\xc3\xa9"};
-  EXPECT_EQ(json::write(s),
-            R"({"b":true,"i8":-1,"u8":2,"i16":-3,"u16":4,"i32":-5,"u32":6,"i64":-7,"u64":8,"d":0.1,"f":0.5,)"
-            "\"s\":\"q\\\"b\\\\s/\\u0001\\u001f\\b\\f\\n\\r\\t\x7f\xc3\xa9\"}");
+  EXPECT_EQ(json::write(s), R"({"b":true,"i8":-1,"u8":2,"i16":-3,"u16":4,"i32":-5,"u32":6,"i64":-7,"u64":8,"d":0.1,"f":0.5,)"
+                            "\"s\":\"q\\\"b\\\\s/\\u0001\\u001f\\b\\f\\n\\r\\t\x7f\xc3\xa9\"}");
 }
 
 TEST(JsonWrite, ShortestRoundTripDoubles) {
@@ -520,7 +551,8 @@ TEST(JsonWrite, OptionalsOmittedOrNull) {
   json::write_options o;
   o.optional_as_null = true;
   EXPECT_EQ(json::write(r, o), R"({"body":null,"status":"optout","message":null})");
-  EXPECT_EQ(json::write(uid2_generate_response{std::nullopt, uid2_status::success, "m"}), R"({"status":"success","message":"m"})");
+  EXPECT_EQ(json::write(uid2_generate_response{std::nullopt, uid2_status::success, "m"}),
+            R"({"status":"success","message":"m"})");
 }
 
 TEST(JsonWrite, SkippedMembersAreNeitherReadNorWritten) {
@@ -530,7 +562,8 @@ TEST(JsonWrite, SkippedMembersAreNeitherReadNorWritten) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->a, "x");
   EXPECT_EQ(r->cache, "") << "a skipped member is never read";
-  EXPECT_EQ(json::write(test::alterian_cursor{1, std::nullopt, std::nullopt, std::nullopt, "x"}), R"({"From":1,"SortProperty":"x"})");
+  EXPECT_EQ(json::write(test::alterian_cursor{1, std::nullopt, std::nullopt, std::nullopt, "x"}),
+            R"({"From":1,"SortProperty":"x"})");
 }
 
 TEST(JsonWrite, ValuesWithoutJsonFormAreSubstitutedOrRejected) {
@@ -540,7 +573,10 @@ TEST(JsonWrite, ValuesWithoutJsonFormAreSubstitutedOrRejected) {
   EXPECT_EQ(e.error().code, make_error_code(errc::invalid_argument));
   EXPECT_EQ(e.error().message, "d: number is not finite (NaN or infinity)");
 
-  EXPECT_EQ(json::write(just_string{"a\xff" "b\xc3"}), "{\"s\":\"a\xef\xbf\xbd" "b\xef\xbf\xbd\"}");
+  EXPECT_EQ(json::write(just_string{"a\xff"
+                                    "b\xc3"}),
+            "{\"s\":\"a\xef\xbf\xbd"
+            "b\xef\xbf\xbd\"}");
   EXPECT_EQ(json::try_write(just_string{"a\xff"}).error().message, "s: string is not valid UTF-8");
 
   uid2_generate_response bad_enum{std::nullopt, static_cast<uid2_status>(99), std::nullopt};
@@ -579,7 +615,12 @@ TEST(JsonWrite, IntoCallerBuffer) {
 TEST(JsonWrite, CanonicalDocumentsWriteBackByteIdentical) {
   const char* docs[] = {
       R"({"a":[1,-2.5e-3,"\u0001\"\\",true,false,null,{}],"b":{"":[]},"c":"\u00e9"})",
-      R"([])", R"("")", R"(0)", R"(-0)", R"(1E400)", R"({"a":1,"a":2})",
+      R"([])",
+      R"("")",
+      R"(0)",
+      R"(-0)",
+      R"(1E400)",
+      R"({"a":1,"a":2})",
       "[\"\xf0\x9f\x98\x80\"]",
   };
   for (const char* d : docs) {

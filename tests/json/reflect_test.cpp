@@ -74,8 +74,8 @@ TEST(JsonReflect, CountsMembers) {
 TEST(JsonReflect, NamesMembersInDeclarationOrder) {
   constexpr auto& names = json::member_names<mixed>;
   const std::vector<std::string_view> got(names.begin(), names.end());
-  const std::vector<std::string_view> want = {"refresh_from", "advertising_token", "list", "maybe",
-                                              "dict",         "fixed",             "nested", "move_only"};
+  const std::vector<std::string_view> want = {"refresh_from", "advertising_token", "list", "maybe", "dict", "fixed",
+                                              "nested",       "move_only"};
   EXPECT_EQ(got, want);
   EXPECT_EQ(json::member_names<wide>[0], "a00");
   EXPECT_EQ(json::member_names<wide>[69], "a69");

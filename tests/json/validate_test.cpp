@@ -9,15 +9,33 @@ using namespace tokenmint;
 
 TEST(JsonValidate, AcceptsValidDocuments) {
   const char* ok[] = {
-      "{}", "[]", "0", "-0", "1.5e10", "-1.25E-3", "1E+2", "\"\"", "true", "false", "null", " \t\r\n{} \n",
-      R"({"a":[1,2,{"b":null}],"c":"\u00e9\ud83d\ude0a\"\\\/\b\f\n\r\t"})", "[[[[[]]]]]", R"({"":0})",
-      "\"caf\xc3\xa9\"", "123456789012345678901234567890", R"({"a":1,"a":2})",
+      "{}",
+      "[]",
+      "0",
+      "-0",
+      "1.5e10",
+      "-1.25E-3",
+      "1E+2",
+      "\"\"",
+      "true",
+      "false",
+      "null",
+      " \t\r\n{} \n",
+      R"({"a":[1,2,{"b":null}],"c":"\u00e9\ud83d\ude0a\"\\\/\b\f\n\r\t"})",
+      "[[[[[]]]]]",
+      R"({"":0})",
+      "\"caf\xc3\xa9\"",
+      "123456789012345678901234567890",
+      R"({"a":1,"a":2})",
   };
   for (const char* s : ok) EXPECT_TRUE(json::validate(s)) << s;
 }
 
 TEST(JsonValidate, RejectsInvalidDocumentsWithOffset) {
-  struct bad { const char* in; const char* msg; };
+  struct bad {
+    const char* in;
+    const char* msg;
+  };
   const bad cases[] = {
       {"", "unexpected end of input at offset 0"},
       {" ", "unexpected end of input at offset 1"},

@@ -73,7 +73,8 @@ TEST(HubSpot, SendsTheDocumentedRequestAndReadsTheToken) {
   EXPECT_EQ(*req.headers.get("authorization"), "Bearer pat-na1-00000000-0000-0000-0000-000000000000");
   EXPECT_EQ(*req.headers.get("content-type"), "application/json");
   EXPECT_EQ(*req.headers.get("accept"), "application/json");
-  EXPECT_EQ(req.body, R"j({"email":"visitor-email@example.com","firstName":"Gob","lastName":"Bluth"})j");  // the sample, byte for byte
+  EXPECT_EQ(req.body,
+            R"j({"email":"visitor-email@example.com","firstName":"Gob","lastName":"Bluth"})j");  // the sample, byte for byte
 }
 
 TEST(HubSpot, NewerPathAndAgentContext) {
@@ -97,13 +98,14 @@ TEST(HubSpot, NewerPathAndAgentContext) {
 
 TEST(HubSpot, ErrorBodyKeptWhole) {
   fake_transport fake;
-  const std::string body =
-      R"j({"status":"error","message":"Invalid input (details will vary based on the error)",)j"
-      R"j("correlationId":"aeb5f871-7f07-4993-9211-075dc63e7cbf","category":"VALIDATION_ERROR",)j"
-      R"j("errors":[{"message":"must be an email","in":"email","code":"INVALID_EMAIL"}],)j"
-      R"j("links":{"knowledge-base":"https://www.hubspot.com/products/service/knowledge-base"}})j";
-  fake.respond(400, body, {{"X-HubSpot-Correlation-Id", "aeb5f871-7f07-4993-9211-075dc63e7cbf"},
-                           {"X-HubSpot-RateLimit-Remaining", "99"}, {"Set-Cookie", "x=y"}});
+  const std::string body = R"j({"status":"error","message":"Invalid input (details will vary based on the error)",)j"
+                           R"j("correlationId":"aeb5f871-7f07-4993-9211-075dc63e7cbf","category":"VALIDATION_ERROR",)j"
+                           R"j("errors":[{"message":"must be an email","in":"email","code":"INVALID_EMAIL"}],)j"
+                           R"j("links":{"knowledge-base":"https://www.hubspot.com/products/service/knowledge-base"}})j";
+  fake.respond(400, body,
+               {{"X-HubSpot-Correlation-Id", "aeb5f871-7f07-4993-9211-075dc63e7cbf"},
+                {"X-HubSpot-RateLimit-Remaining", "99"},
+                {"Set-Cookie", "x=y"}});
   hubspot::client_options o;
   o.access_token = secret_string(std::string("x"));
   hubspot::basic_client<fake_transport> c(fake, o);
@@ -128,7 +130,8 @@ TEST(HubSpot, ErrorBodyKeptWhole) {
 
 TEST(HubSpot, UnauthorizedAndNonJsonErrors) {
   fake_transport fake;
-  fake.respond(401, R"j({"status":"error","message":"Authentication credentials not found","category":"INVALID_AUTHENTICATION"})j");
+  fake.respond(401,
+               R"j({"status":"error","message":"Authentication credentials not found","category":"INVALID_AUTHENTICATION"})j");
   fake.respond(502, "<html>Bad gateway</html>", {{"Content-Type", "text/html"}});
   hubspot::client_options o;
   o.access_token = secret_string(std::string("x"));
@@ -162,7 +165,8 @@ TEST(HubSpot, DailyLimitIsNeverRetriedSecondlyIs) {
   EXPECT_EQ(daily.error().diag.details, std::vector<std::string>{"policyName: DAILY"});
   EXPECT_TRUE(vt.sleeper.waits().empty());
 
-  fake.respond(429, R"j({"status":"error","message":"You have reached your secondly limit.","policyName":"TEN_SECONDLY_ROLLING"})j");
+  fake.respond(429,
+               R"j({"status":"error","message":"You have reached your secondly limit.","policyName":"TEN_SECONDLY_ROLLING"})j");
   fake.respond(200, R"j({"token":"t2"})j");
   auto secondly = run(c.async_create_visitor_token(gob()));
   ASSERT_TRUE(secondly) << secondly.error();
@@ -236,7 +240,8 @@ TEST(Benchling, CredentialsInTheFormBody) {
 
 TEST(Benchling, TypedErrors) {
   fake_transport fake;
-  fake.respond(401, R"j({"error":{"message":"Invalid client","type":"invalid_client","userMessage":"Check your app's secret"}})j");
+  fake.respond(401,
+               R"j({"error":{"message":"Invalid client","type":"invalid_client","userMessage":"Check your app's secret"}})j");
   fake.respond(400, R"j({"error":{"message":"bad grant","type":"unsupported_grant_type","userMessage":"bad grant"}})j");
   fake.respond(200, R"j({"access_token":"a","token_type":"mac"})j");
   fake.respond(200, R"j({"token_type":"Bearer","expires_in":900})j");
@@ -266,8 +271,10 @@ TEST(Benchling, TypedErrors) {
 TEST(Benchling, RateLimitWaitsForTheReset) {
   virtual_time vt;
   fake_transport fake;
-  fake.respond(429, R"j({"error":{"message":"Rate limit exceeded.","type":"invalid_request_error","userMessage":"Rate limit exceeded."}})j",
-               {{"x-rate-limit-limit", "60"}, {"x-rate-limit-remaining", "0"}, {"x-rate-limit-reset", "21"}});
+  fake.respond(
+      429,
+      R"j({"error":{"message":"Rate limit exceeded.","type":"invalid_request_error","userMessage":"Rate limit exceeded."}})j",
+      {{"x-rate-limit-limit", "60"}, {"x-rate-limit-remaining", "0"}, {"x-rate-limit-reset", "21"}});
   fake.respond(200, R"j({"access_token":"a","expires_in":900,"token_type":"Bearer"})j");
   auto o = benchling_options();
   o.call = vt.call();
@@ -305,7 +312,8 @@ const std::string get_tokens_sample =
 
 TEST(Alterian, EveryOperationAsTheSamplesShowIt) {
   fake_transport fake;
-  fake.respond(200, R"j({"StatusCode":"<constant>","DebugMessage":"","Detail":[],"Result":"046b6c7f-0b8a-43b9-b35d-6489e6daee91"})j");
+  fake.respond(200,
+               R"j({"StatusCode":"<constant>","DebugMessage":"","Detail":[],"Result":"046b6c7f-0b8a-43b9-b35d-6489e6daee91"})j");
   fake.respond(200, get_tokens_sample);
   fake.respond(200, R"j({"StatusCode":"OK","Result":true})j");
   fake.respond(200, R"j({"StatusCode":"OK","Result":true,"DebugMessage":[]})j");
@@ -358,11 +366,13 @@ TEST(Alterian, EveryOperationAsTheSamplesShowIt) {
 
   const auto& ex = fake.exchanges();
   ASSERT_EQ(ex.size(), 5u);
-  const char* paths[] = {"/CreateStaticToken", "/GetTokens", "/UpdateStaticToken", "/DeleteStaticToken", "/CreateImpersonationToken"};
-  const char* bodies[] = {R"j({"ClientID":12,"UserID":34})j",
-                          R"j({"ClientID":12,"IncludeStatic":true,"IncludeSA":false,"IncludeStandard":false,"IncludeNonUser":false,"Cursor":{"From":0,"To":49}})j",
-                          R"j({"TokenToUpdate":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","UserID":35})j",
-                          R"j({"TokenToDelete":"046b6c7f-0b8a-43b9-b35d-6489e6daee91"})j", R"j({"ClientID":12})j"};
+  const char* paths[] = {"/CreateStaticToken", "/GetTokens", "/UpdateStaticToken", "/DeleteStaticToken",
+                         "/CreateImpersonationToken"};
+  const char* bodies[] = {
+      R"j({"ClientID":12,"UserID":34})j",
+      R"j({"ClientID":12,"IncludeStatic":true,"IncludeSA":false,"IncludeStandard":false,"IncludeNonUser":false,"Cursor":{"From":0,"To":49}})j",
+      R"j({"TokenToUpdate":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","UserID":35})j",
+      R"j({"TokenToDelete":"046b6c7f-0b8a-43b9-b35d-6489e6daee91"})j", R"j({"ClientID":12})j"};
   for (std::size_t i = 0; i < ex.size(); ++i) {
     EXPECT_EQ(ex[i].request.url, "https://alterian.example.com/services/api.svc/jsonsdk" + std::string(paths[i]));
     EXPECT_EQ(*ex[i].request.headers.get("x-api-key"), "11111111-2222-3333-4444-555555555555");
@@ -373,7 +383,8 @@ TEST(Alterian, EveryOperationAsTheSamplesShowIt) {
 
 TEST(Alterian, LogicalFailuresAreResultsTransportFailuresAreErrors) {
   fake_transport fake;
-  fake.respond(200, R"j({"StatusCode":"NotFound","DebugMessage":"","Detail":[["TokenToDelete","no such token"]],"Result":false})j");
+  fake.respond(200,
+               R"j({"StatusCode":"NotFound","DebugMessage":"","Detail":[["TokenToDelete","no such token"]],"Result":false})j");
   fake.respond(401, R"j({"StatusCode":"InvalidToken","DebugMessage":"token purged","Detail":[["X-Api-Key","unknown"]]})j");
   fake.respond(500, "Internal Server Error", {{"Content-Type", "text/plain"}});
   auto o = alterian_options();
@@ -417,9 +428,10 @@ TEST(Alterian, GetAllTokensFollowsTheCursor) {
     const auto body = nlohmann::json::parse(req.body);
     const int from = body["Cursor"]["From"], to = body["Cursor"]["To"];
     nlohmann::json rows = nlohmann::json::array();
-    for (int i = from; i <= to && i < 7; ++i) rows.push_back({{"ID", i}, {"Token", "00000000-0000-0000-0000-00000000000" + std::to_string(i)}});
-    const nlohmann::json answer = {{"StatusCode", "OK"}, {"Result", rows},
-                                   {"Cursor", {{"From", from}, {"To", to}, {"Total", 7}}}};
+    for (int i = from; i <= to && i < 7; ++i)
+      rows.push_back({{"ID", i}, {"Token", "00000000-0000-0000-0000-00000000000" + std::to_string(i)}});
+    const nlohmann::json answer = {
+        {"StatusCode", "OK"}, {"Result", rows}, {"Cursor", {{"From", from}, {"To", to}, {"Total", 7}}}};
     http::response r;
     r.status = 200;
     r.headers.add("Content-Type", "application/json");

@@ -124,7 +124,8 @@ TEST_F(Loopback, RetryAfterInSeconds) {
 
 TEST_F(Loopback, RetryAfterAsAnHttpDate) {
   scripted_server s(io);
-  s.then(429, R"j({"message":"slow down","policyName":"TEN_SECONDLY_ROLLING"})j", {{"Retry-After", "Tue, 14 Nov 2023 22:13:50 GMT"}})
+  s.then(429, R"j({"message":"slow down","policyName":"TEN_SECONDLY_ROLLING"})j",
+         {{"Retry-After", "Tue, 14 Nov 2023 22:13:50 GMT"}})
       .then(200, R"j({"token":"t"})j");
   auto c = hubspot_client(s.server.base_url());
   auto r = run(c.async_create_visitor_token(visitor()));
@@ -134,8 +135,10 @@ TEST_F(Loopback, RetryAfterAsAnHttpDate) {
 
 TEST_F(Loopback, HubSpotDailyLimitStopsAtOnceWithTheRateLimitHeaders) {
   scripted_server s(io);
-  s.then(429, R"j({"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","policyName":"DAILY"})j",
-         {{"X-HubSpot-RateLimit-Daily", "250000"}, {"X-HubSpot-RateLimit-Daily-Remaining", "0"},
+  s.then(429,
+         R"j({"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT","policyName":"DAILY"})j",
+         {{"X-HubSpot-RateLimit-Daily", "250000"},
+          {"X-HubSpot-RateLimit-Daily-Remaining", "0"},
           {"X-HubSpot-Correlation-Id", "c033cdaa-2c40-4a64-ae48-b4cec88dad24"}});
   auto c = hubspot_client(s.server.base_url());
   auto r = run(c.async_create_visitor_token(visitor()));

@@ -142,9 +142,9 @@ TEST(RateLimiter, SlidingWindowNeverExceedsTheBudget) {
   EXPECT_EQ(lim.reserve(at(t0)), 0ms);
   EXPECT_EQ(lim.reserve(at(t0 + 100)), 0ms);
   EXPECT_EQ(lim.reserve(at(t0 + 200)), 0ms);
-  EXPECT_EQ(lim.reserve(at(t0 + 300)), 9700ms);   // first slot frees at t0 + 10 s
-  EXPECT_EQ(lim.reserve(at(t0 + 300)), 9800ms);   // then the second
-  EXPECT_EQ(lim.reserve(at(t0 + 20'000)), 0ms);   // the window has moved on
+  EXPECT_EQ(lim.reserve(at(t0 + 300)), 9700ms);  // first slot frees at t0 + 10 s
+  EXPECT_EQ(lim.reserve(at(t0 + 300)), 9800ms);  // then the second
+  EXPECT_EQ(lim.reserve(at(t0 + 20'000)), 0ms);  // the window has moved on
   // Property: any 10 s window of reserved send times holds at most 3.
   policy::rate_limiter l2(3, 10'000ms);
   std::vector<std::int64_t> sends;
@@ -217,8 +217,8 @@ struct recorded {
   policy::hooks hooks() {
     policy::hooks h;
     h.on_request = [this](const policy::request_event& e) {
-      lines.push_back("start " + std::string(e.operation) + " #" + std::to_string(e.attempt) + " auth=" +
-                      std::string(e.request.headers.get("authorization").value_or("")) + " body=" + e.request.body);
+      lines.push_back("start " + std::string(e.operation) + " #" + std::to_string(e.attempt) +
+                      " auth=" + std::string(e.request.headers.get("authorization").value_or("")) + " body=" + e.request.body);
     };
     h.on_response = [this](const policy::response_event& e) {
       lines.push_back("end #" + std::to_string(e.attempt) + " status=" + std::to_string(e.status) +
@@ -261,12 +261,12 @@ TEST(Send, RetriesWithTheServersWaitAndTellsTheHooks) {
   EXPECT_EQ(attempts, 3);
   EXPECT_EQ(built, 3);  // a fresh request per attempt
   EXPECT_EQ(sleeper.waits(), (std::vector<std::chrono::milliseconds>{2000ms, 3000ms}));
-  const std::vector<std::string> expected = {
-      "start op #1 auth=<redacted> body=client_secret=%3Credacted%3E", "end #1 status=503 retry_in=2000 body=",
-      "start op #2 auth=<redacted> body=client_secret=%3Credacted%3E",
-      R"j(end #2 status=429 retry_in=3000 body={"error":{"type":"rate"}})j",
-      "start op #3 auth=<redacted> body=client_secret=%3Credacted%3E",
-      R"j(end #3 status=200 retry_in=-1 body={"access_token":"<redacted>"})j"};
+  const std::vector<std::string> expected = {"start op #1 auth=<redacted> body=client_secret=%3Credacted%3E",
+                                             "end #1 status=503 retry_in=2000 body=",
+                                             "start op #2 auth=<redacted> body=client_secret=%3Credacted%3E",
+                                             R"j(end #2 status=429 retry_in=3000 body={"error":{"type":"rate"}})j",
+                                             "start op #3 auth=<redacted> body=client_secret=%3Credacted%3E",
+                                             R"j(end #3 status=200 retry_in=-1 body={"access_token":"<redacted>"})j"};
   EXPECT_EQ(rec.lines, expected);
   for (const auto& l : rec.lines) EXPECT_EQ(l.find("very-secret"), std::string::npos);
 }
@@ -313,7 +313,7 @@ TEST(Send, TheClientSideLimiterSpacesRequests) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(run(policy::send(fake, make, o, info)));
   EXPECT_EQ(sleeper.waits(), (std::vector<std::chrono::milliseconds>{10'000ms, 10'000ms}));
   ASSERT_TRUE(run(policy::send(fake, make, o, info)));  // the window's second slot
-  o.retry.deadline = 5000ms;  // a wait past the deadline fails at once, typed
+  o.retry.deadline = 5000ms;                            // a wait past the deadline fails at once, typed
   auto late = run(policy::send(fake, make, o, info));
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error(), errc::rate_limited);

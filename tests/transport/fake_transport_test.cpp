@@ -11,7 +11,6 @@
 
 using namespace tokenmint;
 
-
 static_assert(http_transport<fake_transport>);
 static_assert(check_http_transport<fake_transport>());
 
@@ -27,14 +26,17 @@ TEST(FakeTransport, AnswersFromTheScriptThenTheCallbackAndRecords) {
   fake_transport copy = fake;  // shares the script and the record
   asio::io_context io;
   std::vector<result<http::response>> got;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    for (int i = 0; i < 3; ++i) {
-      http::request req;
-      req.method = http::verb::post;
-      req.url = "https://h/" + std::to_string(i);
-      got.push_back(co_await copy.async_send(req, {}));
-    }
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        for (int i = 0; i < 3; ++i) {
+          http::request req;
+          req.method = http::verb::post;
+          req.url = "https://h/" + std::to_string(i);
+          got.push_back(co_await copy.async_send(req, {}));
+        }
+      },
+      asio::detached);
   io.run();
   ASSERT_EQ(got.size(), 3u);
   ASSERT_TRUE(got[0]);
@@ -53,11 +55,14 @@ TEST(FakeTransport, EmptyScriptIsAnErrorNotAHang) {
   fake_transport fake;
   asio::io_context io;
   std::optional<result<http::response>> got;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    // Named, not a braced temporary: g++ 12 destroys aggregate temporaries in a co_await twice.
-    http::request req{http::verb::get, "https://h/x", {}, {}};
-    got.emplace(co_await fake.async_send(req, {}));
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        // Named, not a braced temporary: g++ 12 destroys aggregate temporaries in a co_await twice.
+        http::request req{http::verb::get, "https://h/x", {}, {}};
+        got.emplace(co_await fake.async_send(req, {}));
+      },
+      asio::detached);
   io.run();
   ASSERT_FALSE(*got);
   EXPECT_NE(got->error().message.find("no scripted response left for GET https://h/x"), std::string::npos);
@@ -72,14 +77,17 @@ TEST(FakeTransport, DelaysHonourTheDeadline) {
   asio::io_context io;
   std::vector<result<http::response>> got;
   const auto start = std::chrono::steady_clock::now();
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    request_options o;
-    o.timeout = std::chrono::milliseconds(50);
-    http::request a{http::verb::get, "https://h/a", {}, {}};
-    http::request b{http::verb::get, "https://h/b", {}, {}};
-    got.push_back(co_await fake.async_send(a, o));
-    got.push_back(co_await fake.async_send(b, o));
-  }, asio::detached);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        request_options o;
+        o.timeout = std::chrono::milliseconds(50);
+        http::request a{http::verb::get, "https://h/a", {}, {}};
+        http::request b{http::verb::get, "https://h/b", {}, {}};
+        got.push_back(co_await fake.async_send(a, o));
+        got.push_back(co_await fake.async_send(b, o));
+      },
+      asio::detached);
   io.run();
   const auto took = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(got[0]);
@@ -98,9 +106,8 @@ TEST(FakeTransport, DelaysHonourCancellation) {
   std::optional<result<http::response>> got;
   http::request req{http::verb::get, "https://h/slow", {}, {}};
   asio::co_spawn(io, fake.async_send(req, {}),
-                 asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr, result<http::response> r) {
-                   got.emplace(std::move(r));
-                 }));
+                 asio::bind_cancellation_slot(signal.slot(),
+                                              [&](std::exception_ptr, result<http::response> r) { got.emplace(std::move(r)); }));
   asio::steady_timer timer(io, std::chrono::milliseconds(20));
   timer.async_wait([&](auto) { signal.emit(asio::cancellation_type::terminal); });
   const auto start = std::chrono::steady_clock::now();

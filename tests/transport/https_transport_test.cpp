@@ -27,9 +27,7 @@ std::string env(const char* name) {
   if (v == nullptr) throw std::runtime_error(std::string(name) + " not set: run through tests/transport/servers.py");
   return v;
 }
-std::string http_url(const char* port_var, const std::string& path) {
-  return "http://127.0.0.1:" + env(port_var) + path;
-}
+std::string http_url(const char* port_var, const std::string& path) { return "http://127.0.0.1:" + env(port_var) + path; }
 std::string https_url(const char* port_var, const std::string& path, const std::string& host = "localhost") {
   return "https://" + host + ":" + env(port_var) + path;
 }
@@ -58,8 +56,8 @@ T run(asio::io_context& io, asio::awaitable<T> a) {
   return std::move(*out);
 }
 
-result<http::response> send(asio::io_context& io, https_transport& t, std::string url,
-                            http::verb method = http::verb::get, request_options o = {}, std::string body = {}) {
+result<http::response> send(asio::io_context& io, https_transport& t, std::string url, http::verb method = http::verb::get,
+                            request_options o = {}, std::string body = {}) {
   http::request r;
   r.method = method;
   r.url = std::move(url);
@@ -232,9 +230,8 @@ TEST(HttpsTransport, PoolBoundsConnectionsPerOrigin) {
   for (int i = 0; i < 8; ++i) {
     http::request r;
     r.url = https_url("TM_NGINX_TLS_GOOD", "/pool.txt");
-    asio::co_spawn(io, send_one(t, r, {}), [&](std::exception_ptr, result<http::response> res) {
-      got.push_back(std::move(res));
-    });
+    asio::co_spawn(io, send_one(t, r, {}),
+                   [&](std::exception_ptr, result<http::response> res) { got.push_back(std::move(res)); });
   }
   io.run();
   ASSERT_EQ(got.size(), 8u);
@@ -358,8 +355,7 @@ TEST(HttpsTransport, DeadlineCoversWaitingForAPooledConnection) {
   io.run();
   ASSERT_EQ(got.size(), 2u);
   ASSERT_FALSE(got[0]);
-  EXPECT_NE(got[0].error().message.find("waiting for a free pooled connection"), std::string::npos)
-      << got[0].error().message;
+  EXPECT_NE(got[0].error().message.find("waiting for a free pooled connection"), std::string::npos) << got[0].error().message;
   ASSERT_FALSE(got[1]);
   EXPECT_EQ(got[1].error(), errc::timeout);
 }
@@ -425,9 +421,8 @@ TEST(HttpsTransport, CallerCancellation) {
   stall.url = http_url("TM_FAULT_PORT", "/stall");
   const auto start = std::chrono::steady_clock::now();
   asio::co_spawn(io, send_one(t, stall, {}),
-                 asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr, result<http::response> r) {
-                   got.emplace(std::move(r));
-                 }));
+                 asio::bind_cancellation_slot(signal.slot(),
+                                              [&](std::exception_ptr, result<http::response> r) { got.emplace(std::move(r)); }));
   asio::steady_timer timer(io, 100ms);
   timer.async_wait([&](auto) { signal.emit(asio::cancellation_type::terminal); });
   io.run();

@@ -63,13 +63,11 @@ struct operator_side {
   }
 };
 
-std::string identity_body(std::int64_t base = now_ms, const std::string& key_b64 = "P941vVeuyjaDRVnFQ8DPd0AZnW4bPeiJPXER2K9QXcU=") {
-  nlohmann::json id{{"advertising_token", "A4AAAAtoken"},
-                    {"refresh_token", std::string(388, 'R')},
-                    {"identity_expires", base + 3'600'000},
-                    {"refresh_expires", base + 86'400'000},
-                    {"refresh_from", base + 900'000},
-                    {"refresh_response_key", key_b64},
+std::string identity_body(std::int64_t base = now_ms,
+                          const std::string& key_b64 = "P941vVeuyjaDRVnFQ8DPd0AZnW4bPeiJPXER2K9QXcU=") {
+  nlohmann::json id{{"advertising_token", "A4AAAAtoken"},   {"refresh_token", std::string(388, 'R')},
+                    {"identity_expires", base + 3'600'000}, {"refresh_expires", base + 86'400'000},
+                    {"refresh_from", base + 900'000},       {"refresh_response_key", key_b64},
                     {"future_field", {{"nested", true}}}};
   return id.dump();
 }
@@ -176,7 +174,8 @@ TEST(EuidClient, TcfConsentOutcomes) {
   op->f = flavour::euid;
   op->answer = [](const nlohmann::json& req) {
     const auto tcf = req.value("tcf_consent_string", "");
-    if (tcf == "CPehXK9PehXK9ABAMBFRACBoADAAAEJAAIYgAKwAQAKgArABAAqAAA") return std::string(R"({"status":"insufficient_user_consent"})");
+    if (tcf == "CPehXK9PehXK9ABAMBFRACBoADAAAEJAAIYgAKwAQAKgArABAAqAAA")
+      return std::string(R"({"status":"insufficient_user_consent"})");
     return R"({"body":)" + identity_body() + R"(,"status":"success"})";
   };
   fake.on_request([op](const http::request& r, const request_options& o) { return (*op)(r, o); });
@@ -192,8 +191,9 @@ TEST(EuidClient, TcfConsentOutcomes) {
   ASSERT_TRUE(b) << b.error().describe();
   EXPECT_EQ(b->status, token_status::insufficient_user_consent);
   EXPECT_FALSE(b->identity);
-  EXPECT_EQ(op->seen_json[0],
-            R"({"email_hash":"tMmiiTI7IaAcPpQPFQ65uMVCWH8av9jw4cwf/F5HVRQ=","tcf_consent_string":"CPhJRpMPhJRpMABAMBFRACBoALAAAEJAAIYgAKwAQAKgArABAAqAAA"})");
+  EXPECT_EQ(
+      op->seen_json[0],
+      R"({"email_hash":"tMmiiTI7IaAcPpQPFQ65uMVCWH8av9jw4cwf/F5HVRQ=","tcf_consent_string":"CPhJRpMPhJRpMABAMBFRACBoALAAAEJAAIYgAKwAQAKgArABAAqAAA"})");
 }
 
 TEST(Uid2Client, CryptoFailuresHaveTheirOwnCodes) {
@@ -266,7 +266,9 @@ TEST(Uid2Client, ServiceErrorsKeepTheServersWords) {
   // A 200 whose status is neither success nor optout is an error with the service's words.
   fake_transport odd;
   auto op = std::make_shared<operator_side>();
-  op->answer = [](const nlohmann::json&) { return std::string(R"({"status":"unknown","message":"No active encryption key available"})"); };
+  op->answer = [](const nlohmann::json&) {
+    return std::string(R"({"status":"unknown","message":"No active encryption key available"})");
+  };
   odd.on_request([op](const http::request& r, const request_options& o) { return (*op)(r, o); });
   uid2::basic_client<fake_transport> c2(odd, options(clock));
   auto u = run(c2.async_generate(in));
@@ -413,7 +415,8 @@ TEST(Identity, JsonRoundTripKeepsUnknownMembers) {
   auto missing = identity::from_json(R"({"advertising_token":"a","refresh_token":"r","identity_expires":1,"refresh_expires":2})");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().message, "identity: missing member refresh_from");
-  auto wrong = identity::from_json(R"({"advertising_token":"a","refresh_token":"r","identity_expires":"1","refresh_expires":2,"refresh_from":3})");
+  auto wrong = identity::from_json(
+      R"({"advertising_token":"a","refresh_token":"r","identity_expires":"1","refresh_expires":2,"refresh_from":3})");
   ASSERT_FALSE(wrong);
   EXPECT_NE(wrong.error().message.find("identity.identity_expires"), std::string::npos);
   EXPECT_FALSE(identity::from_json("[]"));
@@ -427,18 +430,22 @@ TEST(Refresher, RetriesTransientFailuresAndStopsOnRejection) {
   fake_transport fake;
   fake.fail(error{errc::network, "connection reset"})
       .respond(503, "unavailable")
-      .respond(200, *seal_refresh_response(key, R"({"body":)" + identity_body(now_ms, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=") +
-                                                    R"(,"status":"success"})"))
+      .respond(200,
+               *seal_refresh_response(key, R"({"body":)" + identity_body(now_ms, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=") +
+                                               R"(,"status":"success"})"))
       .respond(400, R"({"status":"invalid_token","message":"Invalid Token presented"})");
   uid2::basic_client<fake_transport> c(fake, options(clock));
   refresher_options ro;
   ro.jitter = std::chrono::milliseconds(0);
   ro.retry_after = std::chrono::milliseconds(1);
   std::vector<identity> seen;
-  auto r = run(keep_fresh(c, id, [&](const identity& n) {
-    seen.push_back(n);
-    clock.set(n.refresh_from + 1);  // the new identity is due at once too
-  }, ro));
+  auto r = run(keep_fresh(
+      c, id,
+      [&](const identity& n) {
+        seen.push_back(n);
+        clock.set(n.refresh_from + 1);  // the new identity is due at once too
+      },
+      ro));
   EXPECT_EQ(fake.exchanges().size(), 4u);
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(seen[0].refresh_response_key, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");

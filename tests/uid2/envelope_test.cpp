@@ -61,8 +61,8 @@ TEST(Envelope, OperatorSideOpensTheVectors) {
     auto key = uid2::make_key(v.at("secret_b64").get<std::string>()).value();
     std::vector<std::uint8_t> scratch;
     const auto p = params_from(v);
-    auto opened = uid2::open_request(key, v.at("expected_envelope_b64").get<std::string>(), p.timestamp_ms,
-                                     uid2::flavour::uid2, scratch);
+    auto opened =
+        uid2::open_request(key, v.at("expected_envelope_b64").get<std::string>(), p.timestamp_ms, uid2::flavour::uid2, scratch);
     ASSERT_TRUE(opened) << opened.error();
     EXPECT_EQ(opened->json, v.at("plaintext_json").get<std::string>());
     EXPECT_EQ(opened->timestamp_ms, p.timestamp_ms);
@@ -183,11 +183,14 @@ TEST(Envelope, ResponseWithWrongKeyOrGarbage) {
 }
 
 TEST(Envelope, KeysMustBeBase64Of32Bytes) {
-  struct c { const char* in; const char* msg; };
+  struct c {
+    const char* in;
+    const char* msg;
+  };
   const c cases[] = {
       {"", "client_secret: expected base64 of 32 bytes, got 0 bytes"},
       {"not base64!", "client_secret: not valid base64 (offset 3)"},
-      {"ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16Sp==", "client_secret: not valid base64 (offset 41)"  /* non-zero pad bits */},
+      {"ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16Sp==", "client_secret: not valid base64 (offset 41)" /* non-zero pad bits */},
       {"ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16", "client_secret: expected base64 of 32 bytes, got 30 bytes"},
       {"ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16SpoA", "client_secret: expected base64 of 32 bytes, got 33 bytes"},
       {"ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16SpoAAAAA", "client_secret: longer than base64 of 32 bytes"},
@@ -232,7 +235,8 @@ TEST(OperatorSide, OpensTheOperatorsValidEnvelope) {
   const auto& v = doc.at("valid_request");
   auto key = uid2::make_key(v.at("secret_b64").get<std::string>()).value();
   std::vector<std::uint8_t> scratch;
-  auto r = uid2::open_request(key, v.at("body").get<std::string>(), v.at("now_ms").get<std::int64_t>(), uid2::flavour::uid2, scratch);
+  auto r =
+      uid2::open_request(key, v.at("body").get<std::string>(), v.at("now_ms").get<std::int64_t>(), uid2::flavour::uid2, scratch);
   ASSERT_TRUE(r) << r.error();
   EXPECT_EQ(nlohmann::json::parse(r->json), v.at("expected_payload"));
 }
@@ -242,7 +246,8 @@ TEST(OperatorSide, MalformedJsonPayload) {
   const auto& v = doc.at("malformed_json_request");
   auto key = uid2::make_key(v.at("secret_b64").get<std::string>()).value();
   std::vector<std::uint8_t> scratch;
-  auto r = uid2::open_request(key, v.at("body").get<std::string>(), v.at("now_ms").get<std::int64_t>(), uid2::flavour::uid2, scratch);
+  auto r =
+      uid2::open_request(key, v.at("body").get<std::string>(), v.at("now_ms").get<std::int64_t>(), uid2::flavour::uid2, scratch);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_json);
   EXPECT_EQ(r.error().message, v.at("expected_message").get<std::string>());
@@ -272,7 +277,8 @@ TEST(OperatorSide, MessagesInTheOperatorsOrder) {
   auto unenc = open(base64::encode(plain));
   EXPECT_EQ(unenc.error().code, errc::unencrypted_payload);
   EXPECT_EQ(unenc.error().message, m.at("unencrypted_uid2").get<std::string>());
-  EXPECT_EQ(open(base64::encode(std::string(R"({"version": 2})"))).error().code, errc::unencrypted_payload);  // before "too short"
+  EXPECT_EQ(open(base64::encode(std::string(R"({"version": 2})"))).error().code,
+            errc::unencrypted_payload);  // before "too short"
   EXPECT_EQ(open(R"({"email_hash": "tMmiiTI7IaAcPpQPFQ65uMVCWH8av9jw4cwf/F5HVRQ="})").error().code, errc::unencrypted_payload);
   auto euid = open(R"({"email_hash": "x"})", uid2::flavour::euid);
   EXPECT_NE(euid.error().message.find(m.at("docs_euid").get<std::string>()), std::string::npos);
@@ -286,7 +292,8 @@ TEST(OperatorSide, MessagesInTheOperatorsOrder) {
   EXPECT_TRUE(starts(version.error().message, m.at("version_2_prefix")));
 
   auto wrong = uid2::make_key(doc.at("wrong_secret_b64").get<std::string>()).value();
-  auto wrong_key = uid2::open_request(wrong, doc.at("valid_request").at("body").get<std::string>(), now, uid2::flavour::uid2, scratch);
+  auto wrong_key =
+      uid2::open_request(wrong, doc.at("valid_request").at("body").get<std::string>(), now, uid2::flavour::uid2, scratch);
   EXPECT_EQ(wrong_key.error().code, errc::authentication_failed);
   EXPECT_TRUE(starts(wrong_key.error().message, m.at("wrong_key_prefix")));
   EXPECT_NE(wrong_key.error().message.find(m.at("docs_uid2").get<std::string>()), std::string::npos);
@@ -297,8 +304,8 @@ TEST(OperatorSide, TimestampWindowMatchesJavaDurationArithmetic) {
   const std::int64_t now = 1'700'000'000'000;
   // d = now - ts. Accepted iff -119000 <= d < 120000 (floored seconds, truncated minutes).
   const std::pair<std::int64_t, bool> cases[] = {
-      {0, true},         {119'999, true},   {120'000, false}, {-119'000, true}, {-119'001, false},
-      {60'000, true},    {-60'000, true},   {3'600'000, false}, {-3'600'000, false},
+      {0, true},      {119'999, true}, {120'000, false},   {-119'000, true},    {-119'001, false},
+      {60'000, true}, {-60'000, true}, {3'600'000, false}, {-3'600'000, false},
   };
   for (const auto& [d, ok] : cases) {
     uid2::request_params p{};

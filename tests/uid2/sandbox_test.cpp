@@ -235,7 +235,8 @@ TEST(Sandbox, CredentialsAreChecked) {
   auto w = f.run(s.async_generate(in));
   ASSERT_FALSE(w);
   EXPECT_EQ(w.error().diag.http_status, 400);
-  EXPECT_TRUE(w.error().diag.service_message.starts_with("Invalid body: Check encryption key (ClientSecret). See https://unifiedid.com/docs/"))
+  EXPECT_TRUE(w.error().diag.service_message.starts_with(
+      "Invalid body: Check encryption key (ClientSecret). See https://unifiedid.com/docs/"))
       << w.error().diag.service_message;
 }
 
@@ -263,7 +264,8 @@ TEST(Sandbox, OperatorMessagesOfSection5) {
       {f.envelope(R"({"email":"a@b.com"})", t0 - 120'000), "Invalid timestamp: Request too old or client time drift."},
       {f.envelope(R"({"email":"a@b.com"})", t0 + 120'000), "Invalid timestamp: Request too old or client time drift."},
       {f.envelope("not json", t0), "Invalid payload in body: Data is not valid json string."},
-      {f.envelope("{}", t0), "Required Parameter Missing: exactly one of [email, email_hash, phone, phone_hash] must be specified"},
+      {f.envelope("{}", t0),
+       "Required Parameter Missing: exactly one of [email, email_hash, phone, phone_hash] must be specified"},
       {f.envelope(R"({"email":"a@b.com","phone":"+12345678901"})", t0),
        "Required Parameter Missing: exactly one of [email, email_hash, phone, phone_hash] must be specified"},
       {f.envelope(R"({"email":"not an email"})", t0), "Invalid Identifier"},
@@ -386,11 +388,15 @@ TEST(Refresher, KeepsAnIdentityFreshUntilCancelled) {
   std::optional<refresher_result> end;
   refresher_options ro;
   ro.jitter = std::chrono::milliseconds(0);
-  asio::co_spawn(io, keep_fresh(c, *(*g)->identity, [&](const identity& id) {
-                   seen.push_back(id);
-                   clock.advance(std::chrono::seconds(1));
-                   if (seen.size() == 3) stop.emit(asio::cancellation_type::terminal);
-                 }, ro),
+  asio::co_spawn(io,
+                 keep_fresh(
+                     c, *(*g)->identity,
+                     [&](const identity& id) {
+                       seen.push_back(id);
+                       clock.advance(std::chrono::seconds(1));
+                       if (seen.size() == 3) stop.emit(asio::cancellation_type::terminal);
+                     },
+                     ro),
                  asio::bind_cancellation_slot(stop.slot(), [&](std::exception_ptr e, refresher_result r) {
                    if (e) std::rethrow_exception(e);
                    end = r;
@@ -408,7 +414,9 @@ TEST(Refresher, KeepsAnIdentityFreshUntilCancelled) {
   while (!g) io.run_one();
   end.reset();
   int calls = 0;
-  asio::co_spawn(io, keep_fresh(c, *(*g)->identity, [&](const identity&) { ++calls; }, ro),
+  asio::co_spawn(io,
+                 keep_fresh(
+                     c, *(*g)->identity, [&](const identity&) { ++calls; }, ro),
                  [&](std::exception_ptr, refresher_result r) { end = r; });
   while (!end) io.run_one();
   EXPECT_EQ(end->reason, refresher_stop::optout);
@@ -418,7 +426,9 @@ TEST(Refresher, KeepsAnIdentityFreshUntilCancelled) {
   identity old = *(*g)->identity;
   clock.advance(std::chrono::hours(48));
   end.reset();
-  asio::co_spawn(io, keep_fresh(c, old, [&](const identity&) { ++calls; }, ro),
+  asio::co_spawn(io,
+                 keep_fresh(
+                     c, old, [&](const identity&) { ++calls; }, ro),
                  [&](std::exception_ptr, refresher_result r) { end = r; });
   while (!end) io.run_one();
   EXPECT_EQ(end->reason, refresher_stop::refresh_expired);

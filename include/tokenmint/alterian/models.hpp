@@ -116,8 +116,8 @@ template <>
 struct tokenmint::json::meta<tokenmint::alterian::token_information> {
   static constexpr auto naming = json::naming::pascal_case;
   static constexpr std::pair<std::string_view, std::string_view> rename[] = {
-      {"id", "ID"}, {"login_id", "LoginID"}, {"timezone_id", "TimezoneID"}, {"user_id", "UserID"},
-      {"client_id", "ClientID"}, {"is_sa_token", "IsSAtoken"}};
+      {"id", "ID"},          {"login_id", "LoginID"},   {"timezone_id", "TimezoneID"},
+      {"user_id", "UserID"}, {"client_id", "ClientID"}, {"is_sa_token", "IsSAtoken"}};
 };
 template <>
 struct tokenmint::json::meta<tokenmint::alterian::create_impersonation_token_request> {
@@ -141,7 +141,8 @@ struct tokenmint::json::meta<tokenmint::alterian::update_static_token_request> {
 template <>
 struct tokenmint::json::meta<tokenmint::alterian::get_tokens_request> {
   static constexpr auto naming = json::naming::pascal_case;
-  static constexpr std::pair<std::string_view, std::string_view> rename[] = {{"client_id", "ClientID"}, {"include_sa", "IncludeSA"}};
+  static constexpr std::pair<std::string_view, std::string_view> rename[] = {{"client_id", "ClientID"},
+                                                                             {"include_sa", "IncludeSA"}};
 };
 template <class R>
 struct tokenmint::json::meta<tokenmint::alterian::operation_result<R>> {

@@ -32,12 +32,12 @@ struct token {
 
 /// When the provider refreshes.
 struct cache_options {
-  std::chrono::seconds refresh_margin{60};       ///< refresh this long before expiry...
-  std::chrono::milliseconds jitter{10'000};      ///< ...minus up to this much, drawn per token
-  std::chrono::seconds assumed_lifetime{300};    ///< for a token issued without `expires_in`
+  std::chrono::seconds refresh_margin{60};               ///< refresh this long before expiry...
+  std::chrono::milliseconds jitter{10'000};              ///< ...minus up to this much, drawn per token
+  std::chrono::seconds assumed_lifetime{300};            ///< for a token issued without `expires_in`
   std::chrono::milliseconds retry_after_failure{5'000};  ///< after a failed refresh, serve the old token this long
-  const tokenmint::clock* clock = nullptr;       ///< null: the system clock
-  std::function<double()> random;                ///< uniform [0,1) for the jitter; empty: a PRNG
+  const tokenmint::clock* clock = nullptr;               ///< null: the system clock
+  std::function<double()> random;                        ///< uniform [0,1) for the jitter; empty: a PRNG
 };
 
 // g++ 12 at -O2 reports a false -Wmismatched-new-delete on Asio coroutine frames; see uid2/client.hpp.
@@ -121,8 +121,9 @@ class client_credentials {
     auto fetched = co_await source_.async_generate_token();
     const auto now = clock().now();
     if (fetched && !fetched->access_token.empty()) {
-      const std::chrono::milliseconds life =
-          fetched->expires_in.count() > 0 ? std::chrono::milliseconds(fetched->expires_in) : std::chrono::milliseconds(options_.assumed_lifetime);
+      const std::chrono::milliseconds life = fetched->expires_in.count() > 0
+                                                 ? std::chrono::milliseconds(fetched->expires_in)
+                                                 : std::chrono::milliseconds(options_.assumed_lifetime);
       auto early = std::chrono::milliseconds(options_.refresh_margin) +
                    std::chrono::milliseconds(static_cast<std::int64_t>(random() * static_cast<double>(options_.jitter.count())));
       if (early > life / 2) early = life / 2;  // a short-lived token is refreshed halfway

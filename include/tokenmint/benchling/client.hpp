@@ -81,8 +81,8 @@ class basic_client {
         http::form_append(form, "client_id", options_.client_id);
         http::form_append(form, "client_secret", options_.client_secret.reveal());
       }
-      http::request req = tokenmint::detail::make_post(url, "application/x-www-form-urlencoded", std::move(form),
-                                                       options_.user_agent);
+      http::request req =
+          tokenmint::detail::make_post(url, "application/x-www-form-urlencoded", std::move(form), options_.user_agent);
       if (!options_.credentials_in_body) credential.apply(req);
       return req;
     };

@@ -77,7 +77,9 @@ inline constexpr auto url_decode = make_decode_table(url_chars);
 inline constexpr auto standard_shifted = make_shifted_tables(standard_chars);
 inline constexpr auto url_shifted = make_shifted_tables(url_chars);
 
-constexpr const std::uint16_t* pairs_for(alphabet a) noexcept { return a == alphabet::url ? url_pairs.data() : standard_pairs.data(); }
+constexpr const std::uint16_t* pairs_for(alphabet a) noexcept {
+  return a == alphabet::url ? url_pairs.data() : standard_pairs.data();
+}
 constexpr const std::uint32_t* shifted_for(alphabet a) noexcept {
   return a == alphabet::url ? url_shifted.data() : standard_shifted.data();
 }
@@ -226,8 +228,7 @@ inline codec_result decode(std::string_view in, std::span<std::uint8_t> out, alp
 }
 
 /// Encode to a new string (allocates once).
-inline std::string encode(std::span<const std::uint8_t> in, alphabet a = alphabet::standard,
-                          padding p = padding::required) {
+inline std::string encode(std::span<const std::uint8_t> in, alphabet a = alphabet::standard, padding p = padding::required) {
   std::string out(encoded_size(in.size(), p), '\0');
   (void)encode(in, std::span<char>(out.data(), out.size()), a, p);
   return out;

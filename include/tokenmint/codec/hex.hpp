@@ -57,7 +57,8 @@ inline codec_result decode(std::string_view in, std::span<std::uint8_t> out) noe
 inline result<std::vector<std::uint8_t>> decode(std::string_view in) {
   std::vector<std::uint8_t> out(in.size() / 2);
   const codec_result r = decode(in, std::span<std::uint8_t>(out));
-  if (!r) return error{r.ec, in.size() % 2 ? "odd number of hex digits" : "invalid hex digit at offset " + std::to_string(r.offset)};
+  if (!r)
+    return error{r.ec, in.size() % 2 ? "odd number of hex digits" : "invalid hex digit at offset " + std::to_string(r.offset)};
   return out;
 }
 

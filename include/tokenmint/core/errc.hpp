@@ -12,41 +12,41 @@ namespace tokenmint {
 /// Values are stable: new ones are only appended.
 enum class errc : int {
   // caller input
-  invalid_argument = 1,   ///< an argument is malformed; the message names it
-  buffer_too_small,       ///< a caller-provided output buffer cannot hold the result
-  invalid_base64,         ///< not canonical RFC 4648 base64 (alphabet, padding, pad bits)
-  invalid_hex,            ///< odd length or a non-hex digit
-  invalid_key,            ///< key material of the wrong size or encoding
-  invalid_email,          ///< an email address the operator would reject
-  invalid_phone,          ///< not E.164: '+' followed by 10 to 15 digits
-  invalid_json,           ///< JSON that does not follow RFC 8259 (or not the expected shape)
+  invalid_argument = 1,  ///< an argument is malformed; the message names it
+  buffer_too_small,      ///< a caller-provided output buffer cannot hold the result
+  invalid_base64,        ///< not canonical RFC 4648 base64 (alphabet, padding, pad bits)
+  invalid_hex,           ///< odd length or a non-hex digit
+  invalid_key,           ///< key material of the wrong size or encoding
+  invalid_email,         ///< an email address the operator would reject
+  invalid_phone,         ///< not E.164: '+' followed by 10 to 15 digits
+  invalid_json,          ///< JSON that does not follow RFC 8259 (or not the expected shape)
   // crypto and envelopes
-  authentication_failed,  ///< AES-GCM tag did not verify: wrong key or tampered data
-  nonce_mismatch,         ///< a response did not echo the request's nonce
-  envelope_too_short,     ///< fewer bytes than the fixed envelope overhead
-  envelope_version,       ///< request envelope version byte is not 1
-  timestamp_out_of_window,///< request timestamp outside the operator's clock window
-  unencrypted_payload,    ///< plain JSON where an encrypted envelope was expected
-  body_missing,           ///< empty request body
-  crypto_backend,         ///< OpenSSL failed internally (allocation, RNG, provider)
+  authentication_failed,    ///< AES-GCM tag did not verify: wrong key or tampered data
+  nonce_mismatch,           ///< a response did not echo the request's nonce
+  envelope_too_short,       ///< fewer bytes than the fixed envelope overhead
+  envelope_version,         ///< request envelope version byte is not 1
+  timestamp_out_of_window,  ///< request timestamp outside the operator's clock window
+  unencrypted_payload,      ///< plain JSON where an encrypted envelope was expected
+  body_missing,             ///< empty request body
+  crypto_backend,           ///< OpenSSL failed internally (allocation, RNG, provider)
   // HTTP and transport
-  invalid_url,            ///< a URL tokenmint cannot send to (scheme, host, port, characters)
-  http_protocol,          ///< a peer sent bytes that are not valid HTTP/1.1; the message says where
-  http_limit_exceeded,    ///< headers or body larger than the configured limit
-  http_truncated,         ///< the connection ended before the response was complete
-  timeout,                ///< the request's deadline passed (resolve, connect, TLS, write or read)
-  cancelled,              ///< the caller cancelled the operation
-  resolve_failed,         ///< the host name could not be resolved
-  connect_failed,         ///< no resolved address accepted a TCP connection
-  tls_handshake_failed,   ///< the TLS handshake failed for a reason other than the certificate
-  certificate_rejected,   ///< the server's certificate did not verify; the message says why
-  proxy_failed,           ///< the proxy refused or broke the CONNECT tunnel
-  network,                ///< the connection failed while writing or reading (reset, broken pipe)
+  invalid_url,           ///< a URL tokenmint cannot send to (scheme, host, port, characters)
+  http_protocol,         ///< a peer sent bytes that are not valid HTTP/1.1; the message says where
+  http_limit_exceeded,   ///< headers or body larger than the configured limit
+  http_truncated,        ///< the connection ended before the response was complete
+  timeout,               ///< the request's deadline passed (resolve, connect, TLS, write or read)
+  cancelled,             ///< the caller cancelled the operation
+  resolve_failed,        ///< the host name could not be resolved
+  connect_failed,        ///< no resolved address accepted a TCP connection
+  tls_handshake_failed,  ///< the TLS handshake failed for a reason other than the certificate
+  certificate_rejected,  ///< the server's certificate did not verify; the message says why
+  proxy_failed,          ///< the proxy refused or broke the CONNECT tunnel
+  network,               ///< the connection failed while writing or reading (reset, broken pipe)
   // service answers
-  unauthorized,           ///< the service refused the credentials (HTTP 401/403)
-  service_error,          ///< the service answered with an error; `diag` holds its status and message
-  invalid_response,       ///< a success answer not in the documented shape (bad JSON, missing fields)
-  rate_limited,           ///< the service refused the call for its rate limit (HTTP 429) and retrying did not help
+  unauthorized,      ///< the service refused the credentials (HTTP 401/403)
+  service_error,     ///< the service answered with an error; `diag` holds its status and message
+  invalid_response,  ///< a success answer not in the documented shape (bad JSON, missing fields)
+  rate_limited,      ///< the service refused the call for its rate limit (HTTP 429) and retrying did not help
 };
 
 namespace detail {
@@ -102,9 +102,7 @@ inline const std::error_category& category() noexcept {
   return instance;
 }
 
-inline std::error_code make_error_code(errc e) noexcept {
-  return {static_cast<int>(e), category()};
-}
+inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), category()}; }
 
 }  // namespace tokenmint
 

@@ -14,17 +14,17 @@ namespace tokenmint {
 
 /// What a remote service said, kept with the error so that no server message is lost.
 struct diagnostics {
-  int http_status = 0;         ///< HTTP status code, 0 when no response was received
-  std::string service_status;  ///< the service's own status string (e.g. UID2 "client_error")
-  std::string service_message; ///< the service's own message
-  std::string correlation_id;  ///< request/correlation id, where the service sends one
-  std::string raw_body;        ///< the response body of a failed call (UID2: only when it is not JSON)
+  int http_status = 0;          ///< HTTP status code, 0 when no response was received
+  std::string service_status;   ///< the service's own status string (e.g. UID2 "client_error")
+  std::string service_message;  ///< the service's own message
+  std::string correlation_id;   ///< request/correlation id, where the service sends one
+  std::string raw_body;         ///< the response body of a failed call (UID2: only when it is not JSON)
   /// Response headers that help act on the error: correlation ids, rate-limit counters,
   /// `Retry-After`. Never a credential.
   std::vector<std::pair<std::string, std::string>> headers;
   /// The service's itemised reasons: HubSpot `errors[]` ("in: message"), Alterian `Detail`.
   std::vector<std::string> details;
-  int attempts = 0;            ///< how many times the request was sent (0: not recorded)
+  int attempts = 0;  ///< how many times the request was sent (0: not recorded)
 
   /// The first kept header named `name` (ASCII case-insensitive), or empty.
   std::string header(std::string_view name) const {
@@ -51,8 +51,7 @@ struct error {
   diagnostics diag{};
 
   error() = default;
-  error(std::error_code c, std::string msg = {}, diagnostics d = {})
-      : code(c), message(std::move(msg)), diag(std::move(d)) {}
+  error(std::error_code c, std::string msg = {}, diagnostics d = {}) : code(c), message(std::move(msg)), diag(std::move(d)) {}
   error(errc c, std::string msg = {}, diagnostics d = {})
       : code(make_error_code(c)), message(std::move(msg)), diag(std::move(d)) {}
 

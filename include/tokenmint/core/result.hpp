@@ -39,9 +39,18 @@ class [[nodiscard]] result {
   bool has_value() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
 
-  T& value() & { check(); return std::get<0>(v_); }
-  const T& value() const& { check(); return std::get<0>(v_); }
-  T&& value() && { check(); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    check();
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    check();
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    check();
+    return std::get<0>(std::move(v_));
+  }
 
   T& operator*() & noexcept { return *std::get_if<0>(&v_); }
   const T& operator*() const& noexcept { return *std::get_if<0>(&v_); }
@@ -50,7 +59,9 @@ class [[nodiscard]] result {
   const T* operator->() const noexcept { return std::get_if<0>(&v_); }
 
   template <class U>
-  T value_or(U&& fallback) const& { return has_value() ? **this : static_cast<T>(std::forward<U>(fallback)); }
+  T value_or(U&& fallback) const& {
+    return has_value() ? **this : static_cast<T>(std::forward<U>(fallback));
+  }
 
   /// Precondition: `!has_value()`.
   const tokenmint::error& error() const& noexcept { return *std::get_if<1>(&v_); }

@@ -84,8 +84,7 @@ class aes256_gcm {
 
   /// Decrypt `ciphertext` into `out` (which may be `ciphertext.data()`) and verify the 16-byte
   /// tag. On errc::authentication_failed nothing is released: `out` is wiped.
-  errc open(const gcm_iv& iv, std::span<const std::uint8_t> ciphertext, const gcm_tag& tag,
-            std::uint8_t* out) noexcept {
+  errc open(const gcm_iv& iv, std::span<const std::uint8_t> ciphertext, const gcm_tag& tag, std::uint8_t* out) noexcept {
     if (!ctx_) return errc::invalid_key;
     if (!detail::gcm_open(ctx_.get(), iv.data(), ciphertext, tag.data(), out)) {
       detail::cleanse(out, ciphertext.size());

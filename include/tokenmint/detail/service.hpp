@@ -44,7 +44,8 @@ inline std::vector<std::pair<std::string, std::string>> keep_headers(const http:
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& f : res.headers) {
     bool keep = http::iequals(f.name, "retry-after");
-    for (auto p : prefixes) keep = keep || (f.name.size() >= p.size() && http::iequals(std::string_view(f.name).substr(0, p.size()), p));
+    for (auto p : prefixes)
+      keep = keep || (f.name.size() >= p.size() && http::iequals(std::string_view(f.name).substr(0, p.size()), p));
     if (keep) out.emplace_back(f.name, f.value);
   }
   return out;

@@ -38,7 +38,7 @@ inline result<void> parse_field_line(std::string_view line, fields& into) {
 /// Bounds on what one response may make the parser hold. Exceeding either ends parsing with
 /// `errc::http_limit_exceeded`; memory stays within them whatever the peer sends.
 struct parser_limits {
-  std::size_t max_header_bytes = 64 * 1024;       ///< status line + fields (+ 1xx heads, trailers)
+  std::size_t max_header_bytes = 64 * 1024;      ///< status line + fields (+ 1xx heads, trailers)
   std::size_t max_body_bytes = 8 * 1024 * 1024;  ///< decoded body
 };
 
@@ -132,13 +132,11 @@ class response_parser {
     }
     std::string where;
     switch (state_) {
-      case state::status_line:
-        where = offset_ == 0 ? "before any response byte" : "in the status line";
-        break;
+      case state::status_line: where = offset_ == 0 ? "before any response byte" : "in the status line"; break;
       case state::headers: where = "in the header section"; break;
       case state::body_length:
-        where = "after " + std::to_string(res_.body.size()) + " of " +
-                std::to_string(res_.body.size() + remaining_) + " body bytes";
+        where =
+            "after " + std::to_string(res_.body.size()) + " of " + std::to_string(res_.body.size() + remaining_) + " body bytes";
         break;
       default: where = "in the chunked body"; break;
     }
@@ -156,8 +154,16 @@ class response_parser {
 
  private:
   enum class state {
-    status_line, headers, body_length, body_eof, chunk_size, chunk_data, chunk_data_cr, chunk_data_lf,
-    trailers, done
+    status_line,
+    headers,
+    body_length,
+    body_eof,
+    chunk_size,
+    chunk_data,
+    chunk_data_cr,
+    chunk_data_lf,
+    trailers,
+    done
   };
   static constexpr std::size_t max_chunk_line = 4096;
 
@@ -250,8 +256,7 @@ class response_parser {
         while (!tok.empty() && (tok.front() == ' ' || tok.front() == '\t')) tok.remove_prefix(1);
         while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t')) tok.remove_suffix(1);
         if (!tok.empty()) {
-          if (!iequals(tok, "chunked") || chunked)
-            return fail("unsupported Transfer-Encoding '" + codings + "' (only chunked)");
+          if (!iequals(tok, "chunked") || chunked) return fail("unsupported Transfer-Encoding '" + codings + "' (only chunked)");
           chunked = true;
         }
         if (comma == std::string_view::npos) break;

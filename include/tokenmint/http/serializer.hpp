@@ -14,11 +14,22 @@ namespace detail {
 /// RFC 9110 token characters (field names, methods, transfer codings).
 constexpr bool is_tchar(char c) noexcept {
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
-    case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return tokenmint::http::detail::is_alpha(c) || tokenmint::http::detail::is_digit(c);
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~': return true;
+    default: return tokenmint::http::detail::is_alpha(c) || tokenmint::http::detail::is_digit(c);
   }
 }
 
@@ -59,8 +70,7 @@ enum class target_form {
 inline result<void> serialize(const request& req, const url& u, std::string& out, std::string_view user_agent,
                               target_form form = target_form::origin) {
   for (const auto& f : req.headers) {
-    if (!detail::valid_field_name(f.name))
-      return error{errc::invalid_argument, "headers: invalid field name '" + f.name + "'"};
+    if (!detail::valid_field_name(f.name)) return error{errc::invalid_argument, "headers: invalid field name '" + f.name + "'"};
     if (!detail::valid_field_value(f.value))
       return error{errc::invalid_argument, "headers: " + f.name + ": value holds CR, LF or a control character"};
     if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding"))

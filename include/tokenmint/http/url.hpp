@@ -57,18 +57,14 @@ namespace detail {
 
 constexpr bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-constexpr bool is_hex(char c) noexcept {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-constexpr int hex_value(char c) noexcept {
-  return is_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10;
-}
+constexpr bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+constexpr int hex_value(char c) noexcept { return is_digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : c - 'A' + 10; }
 constexpr bool is_unreserved(char c) noexcept {
   return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 constexpr bool is_sub_delim(char c) noexcept {
-  return c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' ||
-         c == ',' || c == ';' || c == '=';
+  return c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' || c == ',' || c == ';' ||
+         c == '=';
 }
 /// RFC 3986 pchar plus '/' and '?' (what may appear in a path or query), '%' checked separately.
 constexpr bool is_path_char(char c) noexcept {
@@ -145,9 +141,7 @@ inline bool valid_reg_name(std::string_view s) noexcept {
 /// and a message that names the part: other schemes, user information, an empty or invalid host,
 /// a port outside 1-65535, spaces, control characters or bad percent-escapes in path or query.
 inline result<url> parse_url(std::string_view text) {
-  auto fail = [&](std::string why) -> result<url> {
-    return error{errc::invalid_url, "url: " + why};
-  };
+  auto fail = [&](std::string why) -> result<url> { return error{errc::invalid_url, "url: " + why}; };
   url u;
   const auto colon = text.find("://");
   if (colon == std::string_view::npos) return fail("expected an absolute URL starting with http:// or https://");
@@ -212,9 +206,10 @@ inline result<url> parse_url(std::string_view text) {
         return fail("invalid percent-escape at offset " + std::to_string(i));
       i += 2;
     } else if (!detail::is_path_char(c)) {
-      return fail("character " + (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e
-                                      ? "0x" + std::to_string(static_cast<unsigned char>(c))
-                                      : std::string("'") + c + "'") +
+      return fail("character " +
+                  (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e
+                       ? "0x" + std::to_string(static_cast<unsigned char>(c))
+                       : std::string("'") + c + "'") +
                   " must be percent-encoded (path/query offset " + std::to_string(i) + ")");
     }
   }

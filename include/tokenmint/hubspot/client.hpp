@@ -38,8 +38,7 @@ inline policy::server_hint retry_hint(const http::response& res, unix_ms now) {
   if (policy_name == "DAILY") {
     h.never = true;
     h.why = "HubSpot's daily limit (policyName DAILY) resets at midnight";
-  } else if (policy_name == "TEN_SECONDLY_ROLLING" ||
-             body->message.value_or("").find("secondly limit") != std::string::npos) {
+  } else if (policy_name == "TEN_SECONDLY_ROLLING" || body->message.value_or("").find("secondly limit") != std::string::npos) {
     if (!h.wait) h.wait = std::chrono::milliseconds{1000};
   }
   return h;

@@ -52,9 +52,9 @@ class reader;
 /// How the shared object loop reads one member of a model: type-erased per member *type*, so
 /// that models sharing member types share the code (a large part of keeping compile time low).
 struct member_reader {
-  std::string_view key;                ///< empty: skipped through meta<T>::skip
-  bool (*read)(reader&, void*);        ///< reads a value into the member
-  void (*reset_if_absent)(void*);      ///< for optional members; null: the member is required
+  std::string_view key;            ///< empty: skipped through meta<T>::skip
+  bool (*read)(reader&, void*);    ///< reads a value into the member
+  void (*reset_if_absent)(void*);  ///< for optional members; null: the member is required
 };
 
 template <class M>
@@ -67,9 +67,9 @@ void reset_erased_if_optional(void* member) {
 
 template <class T>
 inline constexpr auto member_readers = []<std::size_t... I>(std::index_sequence<I...>) {
-  return std::array<member_reader, sizeof...(I)>{member_reader{
-      member_keys<T>[I], &read_erased<member_type_t<T, I>>,
-      is_optional_v<member_type_t<T, I>> ? &reset_erased_if_optional<member_type_t<T, I>> : nullptr}...};
+  return std::array<member_reader, sizeof...(I)>{
+      member_reader{member_keys<T>[I], &read_erased<member_type_t<T, I>>,
+                    is_optional_v<member_type_t<T, I>> ? &reset_erased_if_optional<member_type_t<T, I>> : nullptr}...};
 }(std::make_index_sequence<member_count<T>>{});
 
 /// One pass over the text, straight into the target: the lexer's tokens, driven by the target's type.
@@ -280,9 +280,7 @@ class reader : public lexer {
 
   TOKENMINT_NOINLINE bool dom(json::value& out) {
     switch (*p_) {
-      case 'n':
-        out = nullptr;
-        return literal("null");
+      case 'n': out = nullptr; return literal("null");
       case 't':
       case 'f': {
         bool b = false;

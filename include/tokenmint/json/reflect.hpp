@@ -96,10 +96,8 @@ constexpr std::size_t count_initializers() {
     return Lo;
   } else {
     constexpr std::size_t mid = Lo + (Hi - Lo) / 2;
-    if constexpr (init_with<T>(std::make_index_sequence<mid>{}))
-      return count_initializers<T, mid, Hi>();
-    else
-      return count_initializers<T, Lo, mid>();
+    if constexpr (init_with<T>(std::make_index_sequence<mid>{})) return count_initializers<T, mid, Hi>();
+    else return count_initializers<T, Lo, mid>();
   }
 }
 
@@ -258,11 +256,10 @@ inline constexpr std::size_t member_count = detail::checked_member_count<T>();
 
 /// The members' names, in declaration order.
 template <class T>
-inline constexpr std::array<std::string_view, member_count<T>> member_names =
-    []<std::size_t... I>(std::index_sequence<I...>) {
-      return std::array<std::string_view, sizeof...(I)>{
-          detail::member_name_storage<std::remove_cv_t<T>, member_count<T>, I>.view()...};
-    }(std::make_index_sequence<member_count<T>>{});
+inline constexpr std::array<std::string_view, member_count<T>> member_names = []<std::size_t... I>(std::index_sequence<I...>) {
+  return std::array<std::string_view, sizeof...(I)>{
+      detail::member_name_storage<std::remove_cv_t<T>, member_count<T>, I>.view()...};
+}(std::make_index_sequence<member_count<T>>{});
 
 /// Calls f(m0, ..., mN-1) with references to t's members; returns what f returns.
 template <class T, class F>
@@ -293,10 +290,8 @@ namespace detail {
 
 template <class T>
 consteval naming naming_of() {
-  if constexpr (requires { meta<T>::naming; })
-    return meta<T>::naming;
-  else
-    return naming::as_is;
+  if constexpr (requires { meta<T>::naming; }) return meta<T>::naming;
+  else return naming::as_is;
 }
 
 template <class T>
@@ -368,24 +363,21 @@ inline constexpr auto key_storage = [] {
 template <class T, std::size_t I>
 consteval std::string_view key_of() {
   constexpr std::string_view name = member_names<T>[I];
-  if constexpr (!rename_of<T>(name).empty())
-    return rename_of<T>(name);
-  else
-    return key_storage<T, I>.view();
+  if constexpr (!rename_of<T>(name).empty()) return rename_of<T>(name);
+  else return key_storage<T, I>.view();
 }
 
 }  // namespace detail
 
 /// The JSON key of each member (after rename and naming policy); empty for skipped members.
 template <class T>
-inline constexpr std::array<std::string_view, member_count<T>> member_keys =
-    []<std::size_t... I>(std::index_sequence<I...>) {
-      static_assert(detail::meta_names_exist<T>(),
-                    "tokenmint::json: json::meta<T>::rename or ::skip names a member that T does not "
-                    "have (or renames one to an empty key)");
-      return std::array<std::string_view, sizeof...(I)>{
-          (detail::is_skipped<T>(member_names<T>[I]) ? std::string_view{} : detail::key_of<T, I>())...};
-    }(std::make_index_sequence<member_count<T>>{});
+inline constexpr std::array<std::string_view, member_count<T>> member_keys = []<std::size_t... I>(std::index_sequence<I...>) {
+  static_assert(detail::meta_names_exist<T>(),
+                "tokenmint::json: json::meta<T>::rename or ::skip names a member that T does not "
+                "have (or renames one to an empty key)");
+  return std::array<std::string_view, sizeof...(I)>{
+      (detail::is_skipped<T>(member_names<T>[I]) ? std::string_view{} : detail::key_of<T, I>())...};
+}(std::make_index_sequence<member_count<T>>{});
 
 /// An enum with `json::meta<E>::enumerators`, read and written as its string.
 template <class E>

@@ -60,12 +60,12 @@ class value {
   using object_type = std::vector<member>;
 
   value() noexcept {}
-  value(std::nullptr_t) noexcept {}                                    // NOLINT(google-explicit-constructor)
-  value(bool b) noexcept : kind_(kind::boolean) { u_.b = b; }          // NOLINT(google-explicit-constructor)
+  value(std::nullptr_t) noexcept {}                                     // NOLINT(google-explicit-constructor)
+  value(bool b) noexcept : kind_(kind::boolean) { u_.b = b; }           // NOLINT(google-explicit-constructor)
   value(json::number n) { emplace(kind::number, u_.n, std::move(n)); }  // NOLINT(google-explicit-constructor)
   value(std::string s) { emplace(kind::string, u_.s, std::move(s)); }   // NOLINT(google-explicit-constructor)
-  value(std::string_view s) { emplace(kind::string, u_.s, s); }        // NOLINT(google-explicit-constructor)
-  value(const char* s) { emplace(kind::string, u_.s, s); }             // NOLINT(google-explicit-constructor)
+  value(std::string_view s) { emplace(kind::string, u_.s, s); }         // NOLINT(google-explicit-constructor)
+  value(const char* s) { emplace(kind::string, u_.s, s); }              // NOLINT(google-explicit-constructor)
   value(array_type a) { emplace(kind::array, u_.a, std::move(a)); }     // NOLINT(google-explicit-constructor)
   value(object_type o) { emplace(kind::object, u_.o, std::move(o)); }   // NOLINT(google-explicit-constructor)
   /// Integers and doubles become numbers (shortest round-trip text). Non-finite doubles have no
@@ -147,7 +147,10 @@ class value {
   void copy_from(const value& o) {
     switch (o.kind_) {
       case kind::null: break;
-      case kind::boolean: u_.b = o.u_.b; kind_ = kind::boolean; break;
+      case kind::boolean:
+        u_.b = o.u_.b;
+        kind_ = kind::boolean;
+        break;
       case kind::number: emplace(kind::number, u_.n, o.u_.n); break;
       case kind::string: emplace(kind::string, u_.s, o.u_.s); break;
       case kind::array: emplace(kind::array, u_.a, o.u_.a); break;
@@ -159,7 +162,10 @@ class value {
   void move_from(value& o) noexcept {
     switch (o.kind_) {
       case kind::null: break;
-      case kind::boolean: u_.b = o.u_.b; kind_ = kind::boolean; break;
+      case kind::boolean:
+        u_.b = o.u_.b;
+        kind_ = kind::boolean;
+        break;
       case kind::number: emplace(kind::number, u_.n, std::move(o.u_.n)); break;
       case kind::string: emplace(kind::string, u_.s, std::move(o.u_.s)); break;
       case kind::array: emplace(kind::array, u_.a, std::move(o.u_.a)); break;

@@ -107,9 +107,9 @@ class writer;
 
 /// How the shared object loop writes one member: type-erased per member type (see member_reader).
 struct member_writer {
-  std::string_view prefix;                  ///< `,"key":`; empty: skipped through meta<T>::skip
+  std::string_view prefix;  ///< `,"key":`; empty: skipped through meta<T>::skip
   bool (*write)(writer&, const void*);
-  bool (*is_empty_optional)(const void*);   ///< for optional members; null otherwise
+  bool (*is_empty_optional)(const void*);  ///< for optional members; null otherwise
 };
 
 template <class M>
@@ -117,17 +117,15 @@ bool write_erased(writer& w, const void* member);
 
 template <class M>
 bool is_empty_optional_erased(const void* member) {
-  if constexpr (is_optional_v<M>)
-    return !static_cast<const M*>(member)->has_value();
-  else
-    return false;
+  if constexpr (is_optional_v<M>) return !static_cast<const M*>(member)->has_value();
+  else return false;
 }
 
 template <class T>
 inline constexpr auto member_writers = []<std::size_t... I>(std::index_sequence<I...>) {
-  return std::array<member_writer, sizeof...(I)>{member_writer{
-      member_keys<T>[I].empty() ? std::string_view{} : key_prefix<T, I>.view(), &write_erased<member_type_t<T, I>>,
-      is_optional_v<member_type_t<T, I>> ? &is_empty_optional_erased<member_type_t<T, I>> : nullptr}...};
+  return std::array<member_writer, sizeof...(I)>{
+      member_writer{member_keys<T>[I].empty() ? std::string_view{} : key_prefix<T, I>.view(), &write_erased<member_type_t<T, I>>,
+                    is_optional_v<member_type_t<T, I>> ? &is_empty_optional_erased<member_type_t<T, I>> : nullptr}...};
 }(std::make_index_sequence<member_count<T>>{});
 
 class writer {
@@ -277,11 +275,8 @@ class writer {
 
   TOKENMINT_NOINLINE bool dom(const json::value& v) {
     switch (v.type()) {
-      case json::value::kind::null:
-        out_.write("null", 4);
-        return true;
-      case json::value::kind::boolean:
-        return value(*v.if_bool());
+      case json::value::kind::null: out_.write("null", 4); return true;
+      case json::value::kind::boolean: return value(*v.if_bool());
       case json::value::kind::number: {
         const std::string& t = v.if_number()->text;
         scanner sc(t);
@@ -289,10 +284,8 @@ class writer {
         out_.write(t.data(), t.size());
         return true;
       }
-      case json::value::kind::string:
-        return string(*v.if_string());
-      case json::value::kind::array:
-        return value(*v.if_array());
+      case json::value::kind::string: return string(*v.if_string());
+      case json::value::kind::array: return value(*v.if_array());
       case json::value::kind::object: {
         out_.put('{');
         bool first = true;
@@ -392,8 +385,8 @@ result<std::size_t> write(const T& v, std::span<char> buffer, const write_option
   detail::writer w(sink, opt, true);
   if (!w.value(v)) return w.take_error();
   if (sink.needed() > buffer.size())
-    return error{errc::buffer_too_small, "JSON output needs " + std::to_string(sink.needed()) + " bytes, buffer has " +
-                                             std::to_string(buffer.size())};
+    return error{errc::buffer_too_small,
+                 "JSON output needs " + std::to_string(sink.needed()) + " bytes, buffer has " + std::to_string(buffer.size())};
   return sink.needed();
 }
 

@@ -77,10 +77,10 @@ class virtual_sleeper final : public sleeper {
 struct call_options {
   std::chrono::milliseconds timeout{30'000};  ///< each attempt; also capped by the retry deadline
   retry_policy retry;
-  std::shared_ptr<rate_limiter> limiter;      ///< e.g. `rate_limiter::hubspot_default()`
+  std::shared_ptr<rate_limiter> limiter;  ///< e.g. `rate_limiter::hubspot_default()`
   hooks observe;
-  const tokenmint::clock* clock = nullptr;    ///< null: the system clock
-  sleeper* sleep = nullptr;                   ///< null: `steady_sleeper`
+  const tokenmint::clock* clock = nullptr;  ///< null: the system clock
+  sleeper* sleep = nullptr;                 ///< null: `steady_sleeper`
   std::size_t max_body_bytes = 8 * 1024 * 1024;
 };
 
@@ -88,7 +88,7 @@ struct call_options {
 struct call_info {
   std::string_view service;
   std::string_view operation;
-  bool replay_safe = false;  ///< may the server see it twice (after a timeout mid-flight)?
+  bool replay_safe = false;                            ///< may the server see it twice (after a timeout mid-flight)?
   std::span<const std::string_view> sensitive_keys{};  ///< body members to redact beyond the usual
   /// A service's own reading of a refused answer (HubSpot's `policyName`); null: `standard_hint`.
   server_hint (*hint)(const http::response&, unix_ms) = nullptr;
@@ -134,7 +134,8 @@ asio::awaitable<result<http::response>> send(Transport& transport, Make make, co
     decision d;  // a 2xx is final: no hint to read, no verdict to word
     if (!res || res->status < 200 || res->status > 299) {
       const server_hint hint = res ? (info.hint ? info.hint(*res, now) : standard_hint(*res, now)) : server_hint{};
-      d = decide(o.retry, attempt, std::chrono::duration_cast<std::chrono::milliseconds>(now - start), info.replay_safe, res, hint);
+      d = decide(o.retry, attempt, std::chrono::duration_cast<std::chrono::milliseconds>(now - start), info.replay_safe, res,
+                 hint);
     }
     if (o.observe.on_response) {
       std::optional<http::response> shown;
@@ -142,8 +143,7 @@ asio::awaitable<result<http::response>> send(Transport& transport, Make make, co
       o.observe.on_response(response_event{info.service, info.operation, attempt,
                                            std::chrono::duration_cast<std::chrono::milliseconds>(now - sent_at),
                                            res ? res->status : 0, res ? std::error_code{} : res.error().code,
-                                           shown ? &*shown : nullptr,
-                                           d.retry ? d.delay : std::chrono::milliseconds{-1}});
+                                           shown ? &*shown : nullptr, d.retry ? d.delay : std::chrono::milliseconds{-1}});
     }
     if (!d.retry) co_return res;
     auto slept = co_await sl.async_sleep(d.delay);

@@ -33,8 +33,8 @@ struct response_event {
   std::string_view operation;
   int attempt = 1;
   std::chrono::milliseconds duration{0};
-  int status = 0;            ///< HTTP status, 0 when no response arrived
-  std::error_code error;     ///< the transport's error, empty when a response arrived
+  int status = 0;         ///< HTTP status, 0 when no response arrived
+  std::error_code error;  ///< the transport's error, empty when a response arrived
   const http::response* response = nullptr;
   std::chrono::milliseconds retry_in{-1};  ///< the wait before the next attempt; -1: none follows
 };
@@ -61,8 +61,7 @@ inline bool sensitive_name(std::string_view name, std::span<const std::string_vi
     if (http::iequals(name, e)) return true;
   // Names that describe a credential rather than hold one (`token_type`, `TokenType`).
   if (name.size() >= 4 && http::iequals(name.substr(name.size() - 4), "type")) return false;
-  for (std::string_view w : {"token", "secret", "password", "authorization", "api-key", "api_key", "apikey",
-                             "cookie", "key"})
+  for (std::string_view w : {"token", "secret", "password", "authorization", "api-key", "api_key", "apikey", "cookie", "key"})
     if (icontains(name, w)) return true;
   return false;
 }
@@ -84,8 +83,7 @@ inline void redact_json(json::value& v, std::span<const std::string_view> extra)
 /// Proxy-Authorization, X-Api-Key, cookies, and any name that mentions a token, secret or key.
 inline http::fields redact_headers(const http::fields& in) {
   http::fields out;
-  for (const auto& f : in)
-    out.add(f.name, detail::sensitive_name(f.name, {}) ? std::string(redacted) : f.value);
+  for (const auto& f : in) out.add(f.name, detail::sensitive_name(f.name, {}) ? std::string(redacted) : f.value);
   return out;
 }
 
@@ -111,7 +109,8 @@ inline std::string redact_body(std::string_view content_type, std::string_view b
       const auto eq = pair.find('=');
       auto name = http::percent_decode(pair.substr(0, eq), true);
       if (!name) return opaque();
-      auto value = eq == std::string_view::npos ? result<std::string>(std::string()) : http::percent_decode(pair.substr(eq + 1), true);
+      auto value =
+          eq == std::string_view::npos ? result<std::string>(std::string()) : http::percent_decode(pair.substr(eq + 1), true);
       if (!value) return opaque();
       http::form_append(out, *name, detail::sensitive_name(*name, extra) ? std::string(redacted) : *value);
       if (amp == std::string_view::npos) break;

@@ -16,7 +16,8 @@ namespace tokenmint::policy {
 /// budget. Thread-safe.
 class rate_limiter {
  public:
-  rate_limiter(std::size_t max_requests, std::chrono::milliseconds window) : max_(max_requests ? max_requests : 1), window_(window) {}
+  rate_limiter(std::size_t max_requests, std::chrono::milliseconds window)
+      : max_(max_requests ? max_requests : 1), window_(window) {}
 
   /// HubSpot's private-app budget on Professional/Enterprise: 190 requests per 10 s, minus a
   /// margin of 10 for other tools sharing the account.

@@ -24,11 +24,11 @@ namespace tokenmint::policy {
 /// How a client retries one call. An aggregate: set what you need, keep the rest.
 /// The defaults retry at most twice (3 attempts), only what is safe to replay.
 struct retry_policy {
-  int max_attempts = 3;                            ///< 1: never retry
-  std::chrono::milliseconds base_delay{250};       ///< backoff before attempt 2 is drawn from [0, base]
-  std::chrono::milliseconds max_delay{20'000};     ///< cap of the backoff window
-  std::chrono::milliseconds deadline{60'000};      ///< the whole call: every attempt and every wait
-  std::chrono::milliseconds max_server_wait{60'000};  ///< a server asking for a longer wait is not retried
+  int max_attempts = 3;                                 ///< 1: never retry
+  std::chrono::milliseconds base_delay{250};            ///< backoff before attempt 2 is drawn from [0, base]
+  std::chrono::milliseconds max_delay{20'000};          ///< cap of the backoff window
+  std::chrono::milliseconds deadline{60'000};           ///< the whole call: every attempt and every wait
+  std::chrono::milliseconds max_server_wait{60'000};    ///< a server asking for a longer wait is not retried
   std::vector<int> retry_statuses{429, 502, 503, 504};  ///< answers the server did not act on
   /// Uniform in [0, 1) for the jitter; empty: a per-thread PRNG. Tests set a fixed value.
   std::function<double()> random;
@@ -43,9 +43,9 @@ struct retry_policy {
 
 /// What the server said about retrying one answer.
 struct server_hint {
-  bool never = false;                           ///< retrying soon is pointless (HubSpot `DAILY`)
+  bool never = false;                             ///< retrying soon is pointless (HubSpot `DAILY`)
   std::optional<std::chrono::milliseconds> wait;  ///< wait at least this long (Retry-After, reset)
-  std::string why;                              ///< for the error message when `never`
+  std::string why;                                ///< for the error message when `never`
 };
 
 /// The verdict on one attempt.
@@ -122,7 +122,7 @@ inline std::optional<unix_ms> parse_http_date(std::string_view text) {
         !detail::clock_time(w[2], h, m, s))
       return std::nullopt;
     year += year < 70 ? 2000 : 1900;  // RFC 9110: a two-digit year more than 50 years ahead is in the past
-  } else if (w.size() == 5) {  // asctime: day may be one digit after two spaces
+  } else if (w.size() == 5) {         // asctime: day may be one digit after two spaces
     if ((mon = detail::month_index(w[1])) == 0 || w[2].empty() || w[2].size() > 2 || w[4].size() != 4 ||
         !detail::parse_uint(w[4], y) || !detail::clock_time(w[3], h, m, s))
       return std::nullopt;

@@ -34,8 +34,8 @@ struct services_options {
   std::string benchling_client_secret = "sandbox-client-secret";
   std::chrono::seconds benchling_token_lifetime{900};
   std::string alterian_api_key = "11111111-2222-3333-4444-555555555555";  ///< an SA token
-  std::int32_t alterian_client_id = 1;  ///< the client of the SA token
-  const tokenmint::clock* clock = nullptr;  ///< null: the system clock
+  std::int32_t alterian_client_id = 1;                                    ///< the client of the SA token
+  const tokenmint::clock* clock = nullptr;                                ///< null: the system clock
 };
 
 /// HubSpot under `/hubspot`, Benchling under `/benchling/api/v2`, Alterian under
@@ -201,7 +201,8 @@ class services_operator {
     payload.emplace_back("iat", iat);
     payload.emplace_back("exp", iat + 12 * 3600);
     payload.emplace_back("jti", random_uuid());
-    const std::string head = base64::encode(std::string_view(R"({"alg":"HS256","typ":"JWT"})"), base64::alphabet::url, base64::padding::none);
+    const std::string head =
+        base64::encode(std::string_view(R"({"alg":"HS256","typ":"JWT"})"), base64::alphabet::url, base64::padding::none);
     const std::string body = base64::encode(std::string_view(json::write(json::value(std::move(payload)))), base64::alphabet::url,
                                             base64::padding::none);
     json::value::object_type out;
@@ -250,7 +251,8 @@ class services_operator {
       rest.remove_prefix(amp + 1);
     }
     if (!grant) return benchling_error(400, "invalid_request", "grant_type is required");
-    if (*grant != "client_credentials") return benchling_error(400, "unsupported_grant_type", "Only client_credentials is supported");
+    if (*grant != "client_credentials")
+      return benchling_error(400, "unsupported_grant_type", "Only client_credentials is supported");
     if (const auto auth = req.headers.get("authorization"); auth && auth->substr(0, 6) == "Basic ") {
       auto decoded = base64::decode(auth->substr(6));
       if (decoded) {
@@ -328,7 +330,8 @@ class services_operator {
     if (req.method != "POST") return alterian_result(405, "MethodNotAllowed", nullptr, {{"Use POST"}});
     const auto key = req.headers.get("x-api-key");
     token_record* caller = key ? find_token(*key) : nullptr;
-    if (!caller) return alterian_result(401, "InvalidToken", nullptr, {{"X-Api-Key", key ? "unknown or purged token" : "missing"}});
+    if (!caller)
+      return alterian_result(401, "InvalidToken", nullptr, {{"X-Api-Key", key ? "unknown or purged token" : "missing"}});
     if (!is_json(req)) return alterian_result(415, "InvalidRequest", nullptr, {{"Content-Type must be application/json"}});
     auto doc = json::read<json::value>(req.body);
     if (!doc || !doc->if_object()) return alterian_result(400, "InvalidRequest", nullptr, {{"body is not a JSON object"}});
@@ -365,7 +368,8 @@ class services_operator {
       if (update && !user_id) return alterian_result(200, "MissingParameter", json::value(false), {{"UserID", "required"}});
       token_record* r = find_token(t);
       if (!r || !r->is_static || (!caller->is_sa && r->client_id != caller->client_id))
-        return alterian_result(200, "NotFound", json::value(false), {{update ? "TokenToUpdate" : "TokenToDelete", "no static token with this id"}});
+        return alterian_result(200, "NotFound", json::value(false),
+                               {{update ? "TokenToUpdate" : "TokenToDelete", "no static token with this id"}});
       if (update) {
         r->user_id = user_id;
       } else {
@@ -391,7 +395,8 @@ class services_operator {
       bool bad_cursor = false;
       const auto from = int_member(*cur, "From", bad_cursor).value_or(0);
       const auto to = int_member(*cur, "To", bad_cursor);
-      if (bad_cursor || from < 0) return alterian_result(200, "InvalidParameter", nullptr, {{"Cursor", "From/To must be integers, From >= 0"}});
+      if (bad_cursor || from < 0)
+        return alterian_result(200, "InvalidParameter", nullptr, {{"Cursor", "From/To must be integers, From >= 0"}});
       json::value::array_type page;
       for (std::int64_t i = from; i < static_cast<std::int64_t>(all.size()) && (!to || i <= *to); ++i)
         page.push_back(all[static_cast<std::size_t>(i)]);

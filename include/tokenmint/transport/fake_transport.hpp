@@ -79,7 +79,7 @@ class fake_transport {
     auto st = state_;
     st->log.push_back({req, opts});
     fake_step step{tokenmint::error{errc::invalid_argument, "fake_transport: no scripted response left for " +
-                                                                 std::string(http::to_string(req.method)) + ' ' + req.url}};
+                                                                std::string(http::to_string(req.method)) + ' ' + req.url}};
     if (!st->script.empty()) {
       step = std::move(st->script.front());
       st->script.pop_front();

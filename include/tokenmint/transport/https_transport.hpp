@@ -58,8 +58,7 @@ struct proxy_options {
 
   /// The proxy for `scheme` from `https_proxy`/`HTTPS_PROXY` or `http_proxy`/`HTTP_PROXY`, if set.
   static std::optional<result<proxy_options>> from_environment(std::string_view scheme) {
-    const char* names[2] = {scheme == "https" ? "https_proxy" : "http_proxy",
-                            scheme == "https" ? "HTTPS_PROXY" : "HTTP_PROXY"};
+    const char* names[2] = {scheme == "https" ? "https_proxy" : "http_proxy", scheme == "https" ? "HTTPS_PROXY" : "HTTP_PROXY"};
     for (const char* n : names)
       if (const char* v = std::getenv(n); v != nullptr && *v != '\0') return parse(v);
     return std::nullopt;
@@ -78,7 +77,7 @@ struct https_transport_options {
   tls_options tls;
   std::optional<proxy_options> proxy;
   std::vector<address_override> resolve;
-  std::size_t max_connections_per_origin = 8;  ///< requests beyond it wait for a connection
+  std::size_t max_connections_per_origin = 8;      ///< requests beyond it wait for a connection
   std::chrono::milliseconds idle_timeout{30'000};  ///< a pooled connection idle longer is closed
   std::string user_agent = std::string("tokenmint/") + std::string(version_string);
 };
@@ -252,8 +251,7 @@ class https_transport {
       const http::url& hop = proxy_url ? *proxy_url : u;
       std::vector<asio::ip::tcp::endpoint> endpoints;
       for (const auto& o : options.resolve)
-        if (!proxy_url && o.host == u.host && o.port == u.port)
-          endpoints.emplace_back(asio::ip::make_address(o.address), u.port);
+        if (!proxy_url && o.host == u.host && o.port == u.port) endpoints.emplace_back(asio::ip::make_address(o.address), u.port);
       if (endpoints.empty()) {
         asio::ip::tcp::resolver resolver(ex);
         op.resolver = &resolver;
@@ -285,8 +283,8 @@ class https_transport {
       }
       if (u.tls()) {
         c->tls.emplace(c->sock, tls_ctx);
-        if (auto p = detail::prepare_tls_stream(c->tls->native_handle(), u.host, u.ipv6 || is_ip(u.host),
-                                                options.tls.verify_peer);
+        if (auto p =
+                detail::prepare_tls_stream(c->tls->native_handle(), u.host, u.ipv6 || is_ip(u.host), options.tls.verify_peer);
             !p) {
           op.sock = nullptr;
           co_return std::move(p).error();
@@ -340,8 +338,8 @@ class https_transport {
         if (!parser.done()) continue;
         const auto& r = parser.get();
         if (r.status / 100 != 2)
-          co_return error{errc::proxy_failed, "proxy refused CONNECT " + u.host_port() + ": " +
-                                                  std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason)};
+          co_return error{errc::proxy_failed, "proxy refused CONNECT " + u.host_port() + ": " + std::to_string(r.status) +
+                                                  (r.reason.empty() ? "" : " " + r.reason)};
         // The tunnel starts right after the answer; the server speaks first only in TLS's reply.
         if (*used != n) co_return error{errc::proxy_failed, "proxy sent bytes after its CONNECT answer"};
       }

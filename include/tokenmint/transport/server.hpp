@@ -22,7 +22,7 @@ namespace tokenmint {
 
 struct http_server_options {
   std::string address = "127.0.0.1";  ///< loopback by default: the sandbox is not a public server
-  std::uint16_t port = 0;              ///< 0: the system picks a free port
+  std::uint16_t port = 0;             ///< 0: the system picks a free port
   http::parser_limits limits{64 * 1024, 2 * 1024 * 1024};
   std::chrono::milliseconds idle_timeout{60'000};  ///< a keep-alive connection idle longer is closed
 };
@@ -49,8 +49,9 @@ class http_server {
     if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) a.bind(ep, ec);
     if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) init_ = error{errc::connect_failed, "listen on " + state_->options.address + ":" +
-                                                    std::to_string(state_->options.port) + ": " + ec.message()};
+    if (ec)
+      init_ = error{errc::connect_failed,
+                    "listen on " + state_->options.address + ":" + std::to_string(state_->options.port) + ": " + ec.message()};
   }
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;

@@ -43,15 +43,16 @@ concept http_transport = requires(T& t, http::request req, request_options opts)
 /// says which part in a readable message. Clients call it in a `static_assert`.
 template <class T>
 consteval bool check_http_transport() {
-  static_assert(requires(T& t, http::request req, request_options opts) { t.async_send(std::move(req), opts); },
-                "tokenmint: a transport needs a member function async_send(tokenmint::http::request, "
-                "tokenmint::request_options)");
+  static_assert(
+      requires(T& t, http::request req, request_options opts) { t.async_send(std::move(req), opts); },
+      "tokenmint: a transport needs a member function async_send(tokenmint::http::request, "
+      "tokenmint::request_options)");
   if constexpr (requires(T& t, http::request req, request_options opts) { t.async_send(std::move(req), opts); }) {
-    static_assert(std::same_as<decltype(std::declval<T&>().async_send(std::declval<http::request>(),
-                                                                      std::declval<request_options>())),
-                               asio::awaitable<result<http::response>>>,
-                  "tokenmint: a transport's async_send must return "
-                  "asio::awaitable<tokenmint::result<tokenmint::http::response>>");
+    static_assert(
+        std::same_as<decltype(std::declval<T&>().async_send(std::declval<http::request>(), std::declval<request_options>())),
+                     asio::awaitable<result<http::response>>>,
+        "tokenmint: a transport's async_send must return "
+        "asio::awaitable<tokenmint::result<tokenmint::http::response>>");
   }
   return http_transport<T>;
 }

@@ -53,8 +53,9 @@ struct answer {
 
 inline result<answer> parse_answer(flavour f, std::string_view path, std::string_view text) {
   auto doc = json::read<json::value>(text);
-  if (!doc) return tokenmint::error{errc::invalid_response, std::string(name(f)) + ' ' + std::string(path) +
-                                                                 ": decrypted answer is not JSON: " + doc.error().message};
+  if (!doc)
+    return tokenmint::error{errc::invalid_response, std::string(name(f)) + ' ' + std::string(path) +
+                                                        ": decrypted answer is not JSON: " + doc.error().message};
   const auto* s = doc->find("status");
   if (s == nullptr || s->if_string() == nullptr)
     return tokenmint::error{errc::invalid_response, std::string(name(f)) + ' ' + std::string(path) + ": answer without a status"};
@@ -188,7 +189,8 @@ class basic_operator_client {
     if (!a) co_return std::move(a).error();
     if (a->status != "success") co_return status_error(F, path, *a);
     if (const bool* b = a->body.if_bool()) co_return *b;
-    co_return tokenmint::error{errc::invalid_response, std::string(name(F)) + ' ' + std::string(path) + ": body is not a boolean"};
+    co_return tokenmint::error{errc::invalid_response,
+                               std::string(name(F)) + ' ' + std::string(path) + ": body is not a boolean"};
   }
 
   /// POST /v3/identity/map: results aligned with `inputs` (any mix of kinds). More than 5,000
@@ -286,14 +288,16 @@ class basic_operator_client {
     if (a.status == "insufficient_user_consent") return token_response{token_status::insufficient_user_consent, std::nullopt};
     if (a.status != "success") return status_error(F, path, a);
     if (a.body.is_null())
-      return tokenmint::error{errc::invalid_response, std::string(name(F)) + ' ' + std::string(path) + ": success without an identity"};
+      return tokenmint::error{errc::invalid_response,
+                              std::string(name(F)) + ' ' + std::string(path) + ": success without an identity"};
     auto id = identity::from_value(std::move(a.body));
-    if (!id) return tokenmint::error{errc::invalid_response, std::string(name(F)) + ' ' + std::string(path) + ": " + id.error().message};
+    if (!id)
+      return tokenmint::error{errc::invalid_response, std::string(name(F)) + ' ' + std::string(path) + ": " + id.error().message};
     return token_response{token_status::success, std::move(*id)};
   }
 
-  asio::awaitable<result<std::vector<mapped_identity>>> map_batch(const std::vector<identity_input>& inputs,
-                                                                  std::size_t start, std::size_t end) {
+  asio::awaitable<result<std::vector<mapped_identity>>> map_batch(const std::vector<identity_input>& inputs, std::size_t start,
+                                                                  std::size_t end) {
     constexpr std::string_view path = "/v3/identity/map";
     constexpr std::array kinds = {identity_kind::email, identity_kind::email_hash, identity_kind::phone,
                                   identity_kind::phone_hash};

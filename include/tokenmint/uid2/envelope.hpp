@@ -62,12 +62,14 @@ inline result<crypto::aes256_gcm> make_key(std::string_view key_b64, std::string
   const codec_result r = base64::decode(key_b64, std::span<std::uint8_t>(raw));
   if (!r) {
     const bool too_long = r.ec == errc::buffer_too_small;
-    return error{errc::invalid_key, std::string(field) + (too_long ? ": longer than base64 of 32 bytes"
-                                                                      : ": not valid base64 (offset " + std::to_string(r.offset) + ")")};
+    return error{errc::invalid_key,
+                 std::string(field) + (too_long ? ": longer than base64 of 32 bytes"
+                                                : ": not valid base64 (offset " + std::to_string(r.offset) + ")")};
   }
   if (r.size != crypto::aes256_key_size) {
     tokenmint::detail::cleanse(raw.data(), raw.size());
-    return error{errc::invalid_key, std::string(field) + ": expected base64 of 32 bytes, got " + std::to_string(r.size) + " bytes"};
+    return error{errc::invalid_key,
+                 std::string(field) + ": expected base64 of 32 bytes, got " + std::to_string(r.size) + " bytes"};
   }
   auto key = crypto::aes256_gcm::create(std::span<const std::uint8_t>(raw.data(), crypto::aes256_key_size));
   tokenmint::detail::cleanse(raw.data(), raw.size());
@@ -146,8 +148,8 @@ inline result<std::size_t> seal_base64(crypto::aes256_gcm& key, bool with_versio
 
 inline result<std::size_t> check_json_size(std::string_view json, std::size_t overhead) {
   if (base64::encoded_size(json.size() + overhead) > max_body_size)
-    return error{errc::invalid_argument, "request JSON too large: " + std::to_string(json.size()) +
-                                             " bytes; the operator accepts bodies up to 1 MiB"};
+    return error{errc::invalid_argument,
+                 "request JSON too large: " + std::to_string(json.size()) + " bytes; the operator accepts bodies up to 1 MiB"};
   return std::size_t{0};
 }
 
@@ -191,8 +193,8 @@ inline result<std::string> seal_request(crypto::aes256_gcm& key, const request_p
 }
 
 /// The raw binary envelope (for `Content-Type: application/octet-stream`), `json.size() + 45` bytes.
-inline result<std::size_t> seal_request_binary(crypto::aes256_gcm& key, const request_params& params,
-                                               std::string_view json, std::span<std::uint8_t> out) {
+inline result<std::size_t> seal_request_binary(crypto::aes256_gcm& key, const request_params& params, std::string_view json,
+                                               std::span<std::uint8_t> out) {
   if (auto ok = detail::check_json_size(json, request_overhead); !ok) return ok;
   const auto header = detail::make_header(params.timestamp_ms, params.nonce);
   return detail::seal_binary(key, true, header, json, params.iv, out);
@@ -207,13 +209,14 @@ struct opened_response {
 namespace detail {
 
 // base64 body -> scratch, with the minimum size checked; `what` prefixes messages.
-inline result<std::span<std::uint8_t>> decode_body(std::string_view body, std::span<std::uint8_t> scratch,
-                                                   std::size_t min_size, const char* what) {
+inline result<std::span<std::uint8_t>> decode_body(std::string_view body, std::span<std::uint8_t> scratch, std::size_t min_size,
+                                                   const char* what) {
   const codec_result r = base64::decode(body, scratch);
   if (r.ec == errc::buffer_too_small)
     return error{errc::buffer_too_small, std::string(what) + ": scratch buffer too small (need open_scratch_size)"};
   if (!r)
-    return error{errc::invalid_base64, std::string(what) + ": body is not valid base64 (offset " + std::to_string(r.offset) + ")"};
+    return error{errc::invalid_base64,
+                 std::string(what) + ": body is not valid base64 (offset " + std::to_string(r.offset) + ")"};
   if (r.size < min_size)
     return error{errc::envelope_too_short, std::string(what) + ": " + std::to_string(r.size) +
                                                " bytes after base64 decoding, at least " + std::to_string(min_size) + " needed"};
@@ -294,8 +297,9 @@ inline std::string with_docs_link(std::string_view message, flavour f) {
   std::string out(message);
   out += " See ";
   out += docs_site(f);
-  out += "/docs/getting-started/gs-encryption-decryption#encryption-and-decryption-code-examples"
-         " for encryption and decryption code examples.";
+  out +=
+      "/docs/getting-started/gs-encryption-decryption#encryption-and-decryption-code-examples"
+      " for encryption and decryption code examples.";
   return out;
 }
 
@@ -311,7 +315,7 @@ inline bool timestamp_in_window(std::int64_t ts_ms, std::int64_t now_ms) noexcep
   std::int64_t d = 0;
   if (__builtin_sub_overflow(now_ms, ts_ms, &d)) return false;
   std::int64_t secs = d / 1000;
-  if (d % 1000 != 0 && d < 0) --secs;  // floor, as java.time.Duration stores it
+  if (d % 1000 != 0 && d < 0) --secs;      // floor, as java.time.Duration stores it
   const std::int64_t minutes = secs / 60;  // truncation, as Duration.toMinutes()
   return minutes >= -1 && minutes <= 1;
 }
@@ -324,9 +328,9 @@ inline bool timestamp_in_window(std::int64_t ts_ms, std::int64_t now_ms) noexcep
 ///   plain JSON (raw or base64)  -> unencrypted_payload    "Invalid body: The request body is unencrypted JSON. ..."
 ///   not base64                  -> invalid_base64         "Invalid body: Body is not valid base64. ..."
 ///   under 45 bytes              -> envelope_too_short     "Invalid body: Body too short. Check encryption method. ..."
-///   version byte not 1          -> envelope_version       "Invalid body: Invalid request envelope format version: received X, must be 1. ..."
-///   tag fails                   -> authentication_failed  "Invalid body: Check encryption key (ClientSecret). ..."
-///   clock outside the window    -> timestamp_out_of_window "Invalid timestamp: Request too old or client time drift."
+///   version byte not 1          -> envelope_version       "Invalid body: Invalid request envelope format version: received X,
+///   must be 1. ..." tag fails                   -> authentication_failed  "Invalid body: Check encryption key (ClientSecret).
+///   ..." clock outside the window    -> timestamp_out_of_window "Invalid timestamp: Request too old or client time drift."
 ///   payload not a JSON object   -> invalid_json           "Invalid payload in body: Data is not valid json string."
 /// `error.message` is the operator's message verbatim. `scratch` needs open_scratch_size(body.size()).
 inline result<opened_request> open_request(crypto::aes256_gcm& key, std::string_view body, std::int64_t now_ms, flavour f,
@@ -347,9 +351,10 @@ inline result<opened_request> open_request(crypto::aes256_gcm& key, std::string_
   if (env[0] != envelope_version) {
     // Java prints the version byte signed.
     const int received = static_cast<int>(static_cast<signed char>(env[0]));
-    return error{errc::envelope_version,
-                 detail::with_docs_link("Invalid body: Invalid request envelope format version: received " +
-                                            std::to_string(received) + ", must be 1.", f)};
+    return error{
+        errc::envelope_version,
+        detail::with_docs_link(
+            "Invalid body: Invalid request envelope format version: received " + std::to_string(received) + ", must be 1.", f)};
   }
   auto pt = detail::open_in_place(key, env.subspan(1), "request");
   if (!pt) {

@@ -78,8 +78,8 @@ struct identity {
       } else rest.emplace_back(std::move(key), std::move(v));
       if (!r) return std::move(r).error();
     }
-    static constexpr const char* required[] = {"advertising_token", "refresh_token", "identity_expires",
-                                               "refresh_expires", "refresh_from"};
+    static constexpr const char* required[] = {"advertising_token", "refresh_token", "identity_expires", "refresh_expires",
+                                               "refresh_from"};
     for (int i = 0; i < 5; ++i)
       if (!seen[i]) return error{errc::invalid_json, std::string("identity: missing member ") + required[i]};
     if (id.advertising_token.empty() || id.refresh_token.empty())

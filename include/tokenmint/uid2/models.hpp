@@ -117,9 +117,9 @@ struct generate_options {
 /// Client settings, an aggregate. `base_url` and the credentials are required for the calls
 /// that need them (refresh needs neither secret).
 struct client_options {
-  std::string base_url;          ///< e.g. `uid2::environments::integration`; no trailing path
-  secret<std::string> api_key;   ///< sent as `Authorization: Bearer`
-  secret<std::string> client_secret;  ///< base64 of 32 bytes
+  std::string base_url;                       ///< e.g. `uid2::environments::integration`; no trailing path
+  secret<std::string> api_key;                ///< sent as `Authorization: Bearer`
+  secret<std::string> client_secret;          ///< base64 of 32 bytes
   std::chrono::milliseconds timeout{10'000};  ///< per attempt, connect to last byte; `retry.deadline` bounds the call
   std::string client_version = "tokenmint-cpp-" + std::string(version_string);  ///< X-UID2-Client-Version
   /// Send `"optout_check":1` with generate: needed by some older private operators, ignored by
@@ -130,8 +130,8 @@ struct client_options {
   /// Retries of 429/502/503/504 answers and of connections that failed before sending; each
   /// attempt seals a new envelope. `retry_policy::none()` turns them off.
   policy::retry_policy retry;
-  policy::hooks observe;            ///< request/response hooks; envelopes and tokens are redacted
-  policy::sleeper* sleep = nullptr; ///< waits between attempts; null: an Asio timer
+  policy::hooks observe;             ///< request/response hooks; envelopes and tokens are redacted
+  policy::sleeper* sleep = nullptr;  ///< waits between attempts; null: an Asio timer
 };
 
 namespace environments {

@@ -120,8 +120,8 @@ inline result<std::string> normalize_hash(std::string_view hash, std::string_vie
     const codec_result r = hex::decode(hash, std::span<std::uint8_t>(bytes));
     if (r) return base64::encode(std::span<const std::uint8_t>(bytes.data(), 32));
   }
-  return error{errc::invalid_argument, std::string(field) +
-                                           ": expected a SHA-256 digest as 44 base64 characters or 64 hex digits"};
+  return error{errc::invalid_argument,
+               std::string(field) + ": expected a SHA-256 digest as 44 base64 characters or 64 hex digits"};
 }
 
 }  // namespace tokenmint::uid2

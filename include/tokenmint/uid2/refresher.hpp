@@ -47,8 +47,7 @@ inline asio::awaitable<bool> cancel_requested() {
 /// when the identity cannot be kept fresh any more, or when cancelled. Time comes from the
 /// client's clock; waits run on the coroutine's executor. `client` must outlive the coroutine.
 template <class Client, class Callback>
-asio::awaitable<refresher_result> keep_fresh(Client& client, identity id, Callback on_identity,
-                                             refresher_options opts = {}) {
+asio::awaitable<refresher_result> keep_fresh(Client& client, identity id, Callback on_identity, refresher_options opts = {}) {
   const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
   co_await asio::this_coro::throw_if_cancelled(false);
   // (Results are built in a named local and returned after the loop: g++ 12 mishandles braced
@@ -58,8 +57,7 @@ asio::awaitable<refresher_result> keep_fresh(Client& client, identity id, Callba
   asio::steady_timer timer(co_await asio::this_coro::executor);
   const tokenmint::clock& clock = *client.options().clock;
   std::int64_t next = id.refresh_from;
-  if (opts.jitter.count() > 0)
-    next += std::uniform_int_distribution<std::int64_t>(0, opts.jitter.count())(rng);
+  if (opts.jitter.count() > 0) next += std::uniform_int_distribution<std::int64_t>(0, opts.jitter.count())(rng);
   for (;;) {
     // A cancellation requested while no operation was pending (e.g. from the callback) is seen here.
     if (co_await detail::cancel_requested()) {
@@ -93,8 +91,7 @@ asio::awaitable<refresher_result> keep_fresh(Client& client, identity id, Callba
       out.last_error.reset();
       on_identity(static_cast<const identity&>(id));
       next = id.refresh_from;
-      if (opts.jitter.count() > 0)
-        next += std::uniform_int_distribution<std::int64_t>(0, opts.jitter.count())(rng);
+      if (opts.jitter.count() > 0) next += std::uniform_int_distribution<std::int64_t>(0, opts.jitter.count())(rng);
       continue;
     }
     const bool cancelled = r.error() == errc::cancelled || co_await detail::cancel_requested();

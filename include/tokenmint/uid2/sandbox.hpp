@@ -31,10 +31,10 @@ namespace tokenmint::uid2 {
 /// What the sandbox accepts and how long what it issues lives.
 struct sandbox_options {
   std::string api_key = "sandbox-api-key";
-  std::string client_secret;  ///< base64 of 32 bytes; empty: a random one per sandbox
-  std::chrono::seconds identity_lifetime{3600};  ///< identity_expires = issued + this
-  std::chrono::seconds refresh_after{900};       ///< refresh_from = issued + this
-  std::chrono::seconds refresh_lifetime{86400};  ///< refresh_expires = issued + this
+  std::string client_secret;                         ///< base64 of 32 bytes; empty: a random one per sandbox
+  std::chrono::seconds identity_lifetime{3600};      ///< identity_expires = issued + this
+  std::chrono::seconds refresh_after{900};           ///< refresh_from = issued + this
+  std::chrono::seconds refresh_lifetime{86400};      ///< refresh_expires = issued + this
   const tokenmint::clock* clock = &default_clock();  ///< the operator's "now" (timestamp window, expiries)
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;            ///< 0: a free port
@@ -87,8 +87,8 @@ class sandbox_operator {
       f = flavour::euid;
       path.remove_prefix(5);
     }
-    const bool known = path == "/v2/token/generate" || path == "/v2/token/refresh" || path == "/v2/token/validate" ||
-                       path == "/v3/identity/map";
+    const bool known =
+        path == "/v2/token/generate" || path == "/v2/token/refresh" || path == "/v2/token/validate" || path == "/v3/identity/map";
     if (!known) return plain(404, {{"status", "error"}, {"message", "Unknown endpoint " + std::string(req.path())}});
     if (req.method != "POST") return plain(405, {{"status", "error"}, {"message", "Method Not Allowed"}});
     if (req.body.size() > max_body_size) return plain(413, {{"status", "error"}, {"message", "Request Entity Too Large"}});
@@ -284,8 +284,8 @@ class sandbox_operator {
     std::array<std::uint8_t, 291> raw{};
     const codec_result d = base64::decode(req.body, std::span<std::uint8_t>(raw));
     if (!d || d.size != raw.size()) return client_error("Invalid body: Body is not valid base64.");
-    const std::uint32_t key_id = (std::uint32_t{raw[1]} << 24) | (std::uint32_t{raw[2]} << 16) |
-                                 (std::uint32_t{raw[3]} << 8) | raw[4];
+    const std::uint32_t key_id =
+        (std::uint32_t{raw[1]} << 24) | (std::uint32_t{raw[2]} << 16) | (std::uint32_t{raw[3]} << 8) | raw[4];
     if (key_id != refresh_key_id)
       return client_error("Invalid key: Generator of this token (Key ID: " + std::to_string(key_id) + ") does not exist.");
     crypto::gcm_iv iv{};
@@ -363,7 +363,8 @@ class sandbox_operator {
       }
       body.emplace_back(std::string(kind), std::move(out));
     }
-    if (body.empty()) return client_error("Required Parameter Missing: one or more of [email, email_hash, phone, phone_hash] must be specified");
+    if (body.empty())
+      return client_error("Required Parameter Missing: one or more of [email, email_hash, phone, phone_hash] must be specified");
     return sealed(nonce, json::value::object_type{{"body", std::move(body)}, {"status", "success"}});
   }
 
@@ -426,7 +427,9 @@ class sandbox {
 
   /// Base URLs and credentials of the other three services.
   std::string hubspot_base_url() const { return base_url() + std::string(sandbox_services::services_operator::hubspot_prefix); }
-  std::string benchling_base_url() const { return base_url() + std::string(sandbox_services::services_operator::benchling_prefix); }
+  std::string benchling_base_url() const {
+    return base_url() + std::string(sandbox_services::services_operator::benchling_prefix);
+  }
   std::string alterian_base_url() const { return base_url() + std::string(sandbox_services::services_operator::alterian_prefix); }
   const sandbox_services::services_options& services() const { return services_->options(); }
 

@@ -104,16 +104,14 @@ inline bool int_size(std::size_t n, int& out) noexcept {
 
 /// Seal the concatenation of `parts` into `out` with a 12-byte IV; only the IV is set, so the
 /// key schedule of `ctx` is reused. Writes exactly the plaintext's length plus a 16-byte tag.
-inline bool gcm_seal(EVP_CIPHER_CTX* ctx, const std::uint8_t* iv12,
-                     std::initializer_list<std::span<const std::uint8_t>> parts, std::uint8_t* out,
-                     std::uint8_t* tag16) noexcept {
+inline bool gcm_seal(EVP_CIPHER_CTX* ctx, const std::uint8_t* iv12, std::initializer_list<std::span<const std::uint8_t>> parts,
+                     std::uint8_t* out, std::uint8_t* tag16) noexcept {
   if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, iv12, 1, nullptr) != 1) return ERR_clear_error(), false;
   std::uint8_t* p = out;
   for (const auto& part : parts) {
     if (part.empty()) continue;
     int inl = 0, outl = 0;
-    if (!int_size(part.size(), inl) || EVP_EncryptUpdate(ctx, p, &outl, part.data(), inl) != 1)
-      return ERR_clear_error(), false;
+    if (!int_size(part.size(), inl) || EVP_EncryptUpdate(ctx, p, &outl, part.data(), inl) != 1) return ERR_clear_error(), false;
     p += outl;
   }
   int outl = 0;
@@ -124,15 +122,14 @@ inline bool gcm_seal(EVP_CIPHER_CTX* ctx, const std::uint8_t* iv12,
 
 /// Open `ct` into `out` (which may be `ct` itself). Returns false on a tag mismatch or any
 /// failure; the caller must then discard (and wipe) whatever was written to `out`.
-inline bool gcm_open(EVP_CIPHER_CTX* ctx, const std::uint8_t* iv12, std::span<const std::uint8_t> ct,
-                     const std::uint8_t* tag16, std::uint8_t* out) noexcept {
+inline bool gcm_open(EVP_CIPHER_CTX* ctx, const std::uint8_t* iv12, std::span<const std::uint8_t> ct, const std::uint8_t* tag16,
+                     std::uint8_t* out) noexcept {
   int inl = 0, outl = 0;
   if (!int_size(ct.size(), inl)) return false;
   if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, iv12, 0, nullptr) != 1) return ERR_clear_error(), false;
   if (inl > 0 && EVP_DecryptUpdate(ctx, out, &outl, ct.data(), inl) != 1) return ERR_clear_error(), false;
   // The tag length is fixed at 16 here: OpenSSL itself would accept a truncated tag.
-  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, const_cast<std::uint8_t*>(tag16)) != 1)
-    return ERR_clear_error(), false;
+  if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, const_cast<std::uint8_t*>(tag16)) != 1) return ERR_clear_error(), false;
   int finl = 0;
   if (EVP_DecryptFinal_ex(ctx, out + outl, &finl) != 1) return ERR_clear_error(), false;
   return true;

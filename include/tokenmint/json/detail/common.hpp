@@ -80,8 +80,7 @@ inline const char* skip_plain_string_bytes(const char* p, const char* end) noexc
     std::memcpy(&w, p, 8);
     const std::uint64_t q = w ^ (ones * '"');
     const std::uint64_t b = w ^ (ones * '\\');
-    const std::uint64_t special =
-        ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w;
+    const std::uint64_t special = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w;
     if ((special & highs) != 0) break;
     p += 8;
   }

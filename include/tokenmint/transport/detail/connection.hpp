@@ -30,8 +30,8 @@ struct connection {
   asio::ip::tcp::socket sock;
   std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls;
   std::chrono::steady_clock::time_point idle_since{};
-  bool reused = false;        ///< taken from the pool rather than freshly connected
-  std::string peer;           ///< "host:port" for messages
+  bool reused = false;  ///< taken from the pool rather than freshly connected
+  std::string peer;     ///< "host:port" for messages
   std::array<char, 16 * 1024> buf{};
 
   asio::awaitable<std::tuple<asio::error_code, std::size_t>> write(asio::const_buffer b) {
@@ -82,11 +82,10 @@ struct op_state {
 
 /// The error for a failed I/O step: the deadline or the caller's cancellation when either caused
 /// it, otherwise `code` with what failed and the system's reason.
-inline asio::awaitable<tokenmint::error> io_error(const op_state& op, errc code, std::string what,
-                                                 const asio::error_code& ec) {
+inline asio::awaitable<tokenmint::error> io_error(const op_state& op, errc code, std::string what, const asio::error_code& ec) {
   if (op.timed_out)
-    co_return tokenmint::error{errc::timeout, "deadline of " + std::to_string(op.timeout.count()) +
-                                                  " ms passed while " + op.step};
+    co_return tokenmint::error{errc::timeout,
+                               "deadline of " + std::to_string(op.timeout.count()) + " ms passed while " + op.step};
   const auto cs = co_await asio::this_coro::cancellation_state;
   if (cs.cancelled() != asio::cancellation_type::none || ec == asio::error::operation_aborted)
     co_return tokenmint::error{errc::cancelled, std::string("cancelled while ") + op.step};

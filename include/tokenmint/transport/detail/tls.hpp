@@ -61,11 +61,9 @@ inline result<void> configure_tls_context(asio::ssl::context& ctx, const tls_opt
     return error{errc::invalid_argument, "tls: client_cert_file and client_key_file go together"};
   if (!o.client_cert_file.empty()) {
     if (ctx.use_certificate_chain_file(o.client_cert_file, ec), ec)
-      return error{errc::invalid_argument,
-                   "tls.client_cert_file: cannot load '" + o.client_cert_file + "': " + ec.message()};
+      return error{errc::invalid_argument, "tls.client_cert_file: cannot load '" + o.client_cert_file + "': " + ec.message()};
     if (ctx.use_private_key_file(o.client_key_file, asio::ssl::context::pem, ec), ec)
-      return error{errc::invalid_argument,
-                   "tls.client_key_file: cannot load '" + o.client_key_file + "': " + ec.message()};
+      return error{errc::invalid_argument, "tls.client_key_file: cannot load '" + o.client_key_file + "': " + ec.message()};
     if (SSL_CTX_check_private_key(raw) != 1)
       return error{errc::invalid_argument, "tls: client key does not match the client certificate"};
   }
@@ -91,8 +89,8 @@ inline result<void> prepare_tls_stream(SSL* ssl, const std::string& host, bool i
 inline tokenmint::error handshake_error(SSL* ssl, const asio::error_code& ec, const std::string& where) {
   const long verdict = SSL_get_verify_result(ssl);
   if (verdict != X509_V_OK)
-    return error{errc::certificate_rejected, "tls: certificate of " + where + " rejected: " +
-                                                 X509_verify_cert_error_string(verdict)};
+    return error{errc::certificate_rejected,
+                 "tls: certificate of " + where + " rejected: " + X509_verify_cert_error_string(verdict)};
   return error{errc::tls_handshake_failed, "tls: handshake with " + where + " failed: " + ec.message()};
 }
 

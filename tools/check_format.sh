@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Fails (and lists the files) when a C++ file in the tree is not formatted by .clang-format.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FORMAT=${CLANG_FORMAT:-clang-format-16}
+mapfile -t files < <(git ls-files -- '*.hpp' '*.cpp' '*.h' '*.cc')
+bad=()
+for f in "${files[@]}"; do
+  "$FORMAT" --dry-run -Werror "$f" >/dev/null 2>&1 || bad+=("$f")
+done
+if ((${#bad[@]})); then
+  printf 'not formatted (run: %s -i FILE):\n' "$FORMAT" >&2
+  printf '  %s\n' "${bad[@]}" >&2
+  exit 1
+fi
+echo "format: ${#files[@]} files formatted"
