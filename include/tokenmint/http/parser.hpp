@@ -2,7 +2,8 @@
 #pragma once
 
 #include <tokenmint/http/message.hpp>
-#include <tokenmint/http/serializer.hpp>
+#include <tokenmint/core/result.hpp>
+#include <tokenmint/http/detail/chars.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -196,6 +197,9 @@ class response_parser {
   }
 
   result<void> status_line(std::string_view line) {
+    // RFC 9112 section 2.2: a recipient ignores empty lines before a start line (a peer that ends a
+    // body with an extra CRLF). They count against the header limit, so a stream of them is bounded.
+    if (line.empty()) return {};
     // HTTP-version SP 3DIGIT SP reason-phrase; the reason may be empty and its SP missing.
     if (line.size() < 12 || !line.starts_with("HTTP/1.") || line[8] != ' ')
       return fail("malformed status line (expected \"HTTP/1.x NNN reason\")");
@@ -311,13 +315,9 @@ class response_parser {
       ++k;
     }
     if (k == 0) return fail("invalid chunk size");
-    std::string_view ext = line.substr(k);
-    while (!ext.empty() && (ext.front() == ' ' || ext.front() == '\t')) ext.remove_prefix(1);
-    if (!ext.empty()) {
-      if (ext.front() != ';') return fail("invalid chunk size");
-      for (char c : ext)
-        if (!detail::is_field_vchar(c)) return fail("control character in a chunk extension");
-    }
+    // chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ): whitespace only
+    // before a ';', and every ';' starts a named extension. Extensions are checked, then ignored.
+    if (auto ok = check_chunk_extensions(line.substr(k)); !ok) return ok;
     if (size == 0) {
       state_ = state::trailers;
       return {};
@@ -326,6 +326,60 @@ class response_parser {
     remaining_ = size;
     state_ = state::chunk_data;
     return {};
+  }
+
+  result<void> check_chunk_extensions(std::string_view ext) {
+    auto skip_bws = [&ext] {
+      while (!ext.empty() && (ext.front() == ' ' || ext.front() == '\t')) ext.remove_prefix(1);
+    };
+    auto token = [&ext] {
+      std::size_t n = 0;
+      while (n < ext.size() && detail::is_tchar(ext[n])) ++n;
+      ext.remove_prefix(n);
+      return n != 0;
+    };
+    for (;;) {
+      const std::size_t before = ext.size();
+      skip_bws();
+      if (ext.empty()) {
+        if (before != 0) return fail("whitespace at the end of a chunk size line");
+        return {};
+      }
+      if (!detail::is_field_vchar(ext.front())) return fail("control character in a chunk extension");
+      if (ext.front() != ';') return fail("invalid chunk size line (only ';' extensions may follow the size)");
+      ext.remove_prefix(1);
+      skip_bws();
+      if (!token()) return fail("chunk extension without a name");
+      const std::string_view after_name = ext;
+      skip_bws();
+      if (ext.empty() || ext.front() != '=') {
+        ext = after_name;  // the whitespace, if any, is judged at the top of the loop
+        continue;
+      }
+      ext.remove_prefix(1);
+      skip_bws();
+      if (!ext.empty() && ext.front() == '"') {  // quoted-string: qdtext and quoted-pairs
+        ext.remove_prefix(1);
+        bool closed = false;
+        while (!ext.empty()) {
+          const char c = ext.front();
+          ext.remove_prefix(1);
+          if (c == '"') {
+            closed = true;
+            break;
+          }
+          if (c == '\\') {
+            if (ext.empty() || !detail::is_field_vchar(ext.front())) return fail("bad quoted-pair in a chunk extension");
+            ext.remove_prefix(1);
+          } else if (!detail::is_field_vchar(c)) {
+            return fail("control character in a chunk extension");
+          }
+        }
+        if (!closed) return fail("unterminated quoted string in a chunk extension");
+      } else if (!token()) {
+        return fail("chunk extension '=' without a value");
+      }
+    }
   }
 
   parser_limits limits_;

@@ -1,6 +1,7 @@
 // Request serialization: head and body of an HTTP/1.1 request into a caller's buffer.
 #pragma once
 
+#include <tokenmint/http/detail/chars.hpp>
 #include <tokenmint/http/message.hpp>
 #include <tokenmint/http/url.hpp>
 
@@ -8,52 +9,6 @@
 #include <string_view>
 
 namespace tokenmint::http {
-
-namespace detail {
-
-/// RFC 9110 token characters (field names, methods, transfer codings).
-constexpr bool is_tchar(char c) noexcept {
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~': return true;
-    default: return tokenmint::http::detail::is_alpha(c) || tokenmint::http::detail::is_digit(c);
-  }
-}
-
-/// Field value characters: VCHAR, obs-text, SP and HTAB. Refusing the rest (CR, LF, NUL, other
-/// controls) is what stops header injection.
-constexpr bool is_field_vchar(char c) noexcept {
-  const auto b = static_cast<unsigned char>(c);
-  return b == '\t' || (b >= 0x20 && b != 0x7f);
-}
-
-inline bool valid_field_name(std::string_view n) noexcept {
-  if (n.empty()) return false;
-  for (char c : n)
-    if (!is_tchar(c)) return false;
-  return true;
-}
-
-inline bool valid_field_value(std::string_view v) noexcept {
-  for (char c : v)
-    if (!is_field_vchar(c)) return false;
-  return true;
-}
-
-}  // namespace detail
 
 /// How the request line names its target.
 enum class target_form {
