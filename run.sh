@@ -47,7 +47,7 @@ base_deps() {
 test_deps() {
   base_deps
   need_pkgs /usr/include/gtest/gtest.h=libgtest-dev /usr/include/nlohmann/json.hpp=nlohmann-json3-dev cmake=cmake \
-    nginx=nginx
+    nginx=nginx clang-format-16=clang-format-16
 }
 # Prism (the OpenAPI mock that validates every request) from npm, into the build tree.
 PRISM_VERSION=5.14.2
@@ -77,21 +77,28 @@ werror() { [[ ${CI:-} == true ]] && echo true || echo false; }
 configure() {  # dir, extra meson args...
   local dir=$1; shift
   if [[ -f $dir/build.ninja ]]; then
-    meson configure "$dir" "$@" >/dev/null
+    # An option added since the directory was set up needs a reconfigure before it can be set.
+    meson configure "$dir" "$@" >/dev/null 2>&1 || meson setup --reconfigure "$dir" "$@" >/dev/null
   else
     meson setup "$dir" "$@" >/dev/null
   fi
 }
 
 build_gcc() {
-  CXX="g++" configure "$BUILD/gcc" -Dtests=true -Dexamples=true -Dwerror="$(werror)"
+  CXX="g++" configure "$BUILD/gcc" -Dtests=true -Dexamples=true -Dwerror="$(werror)" -Dprism="$PRISM"
   ninja -C "$BUILD/gcc" >&2
 }
 
 build_clang_asan() {
-  CXX="clang++-16" configure "$BUILD/clang-asan" -Dtests=true -Dexamples=true -Dwerror=true \
+  CXX="clang++-16" configure "$BUILD/clang-asan" -Dtests=true -Dexamples=true -Dwerror=true -Dprism="$PRISM" \
     -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized
   ninja -C "$BUILD/clang-asan" >&2
+}
+
+build_clang_tsan() {  # only what the `threads` suite runs
+  CXX="clang++-16" configure "$BUILD/clang-tsan" -Dtests=true -Dexamples=false -Dwerror=true \
+    -Db_sanitize=thread -Db_lundef=false -Dbuildtype=debugoptimized
+  ninja -C "$BUILD/clang-tsan" tests/unit_crypto tests/unit_services >&2
 }
 
 build_fuzz() {
@@ -112,78 +119,14 @@ add_counts() {  # a "name: N passed, N failed" line
   FAILED=$((FAILED + ${f:-1}))
 }
 
-run_gtests() {  # build dir, label
-  local dir=$1 label=$2 exe out line
-  for exe in unit_core unit_json unit_http unit_crypto unit_uid2 unit_services; do
-    out=$dir/$exe.json
-    rm -f "$out"
-    if ! "$dir/tests/$exe" --gtest_brief=1 --gtest_output="json:$out" >&2; then :; fi
-    line=$(python3 "$ROOT/tools/gtest_counts.py" "$label/$exe" "$out")
-    echo "$line" >&2
-    add_counts "$line"
-  done
-}
-
-run_transport_tests() {  # build dir, label
-  # nginx (plain, TLS with good and bad certificates, client auth), a fault server and a CONNECT
-  # proxy on 127.0.0.1, started around the test program and stopped after it.
-  local dir=$1 label=$2 out=$1/integration_transport.json line
-  rm -f "$out"
-  python3 "$ROOT/tests/transport/servers.py" "$dir/servers" -- \
-    "$dir/tests/integration_transport" --gtest_brief=1 --gtest_output="json:$out" >&2 || true
-  line=$(python3 "$ROOT/tools/gtest_counts.py" "$label/integration_transport" "$out")
-  echo "$line" >&2
-  add_counts "$line"
-}
-
-run_prism_tests() {  # build dir, label
-  # HubSpot, Benchling and Alterian clients against Prism serving the specs in tests/data/specs.
-  local dir=$1 label=$2 out=$1/integration_prism.json line
-  rm -f "$out"
-  python3 "$ROOT/tests/services/prism.py" "$PRISM" "$ROOT/tests/data/specs" "$dir/prism-logs" -- \
-    "$dir/tests/integration_prism" --gtest_brief=1 --gtest_output="json:$out" >&2 || true
-  line=$(python3 "$ROOT/tools/gtest_counts.py" "$label/integration_prism" "$out")
-  echo "$line" >&2
-  add_counts "$line"
-}
-
-run_cli_tests() {  # build dir
-  local line
-  local out
-  out=$(python3 "$ROOT/tests/cli/cli_test.py" "$1/examples/tokenmint" "$ROOT/tests/data") || true
-  echo "$out" >&2  # (not tee /dev/stderr: that reopens a redirected log file and truncates it)
-  line=$(tail -1 <<<"$out")
-  add_counts "$line"
-}
-
-run_compile_fail_tests() {  # compiler...
-  local line out
-  out=$(python3 "$ROOT/tests/json/compile_fail.py" "$ROOT/include" "$@") || true
-  echo "$out" | grep -v '^\[       OK' >&2
-  line="compile-fail ($1): $(tail -1 <<<"$out")"
-  echo "$line" >&2
-  add_counts "$line"
-}
-
-run_consumer_test() {
-  local line
-  if bash "$ROOT/tests/consumer/run.sh" "$BUILD/consumer" >&2; then line="consumer: 2 passed, 0 failed"
-  else line="consumer: 0 passed, 2 failed"; fi
-  echo "$line" >&2
-  add_counts "$line"
-}
-
-run_fuzz_corpora() {
-  local target line ok=0 bad=0
-  for target in base64 request_envelope response_envelope json http_response; do
-    # Given files (not a directory), libFuzzer runs each input once and exits.
-    if "$BUILD/fuzz/tests/fuzz/fuzz_$target" "$ROOT"/tests/fuzz/corpus/$target/* >"$BUILD/fuzz/replay-$target.log" 2>&1; then
-      ok=$((ok + 1))
-    else bad=$((bad + 1)); echo "fuzz corpus replay failed: $target" >&2; fi
-  done
-  line="fuzz-corpora: $ok passed, $bad failed"
-  echo "$line" >&2
-  add_counts "$line"
+run_suite() {  # build dir, label, meson test arguments...
+  # Runs tests from Meson's own list (tests/meson.build) and counts their cases from its log.
+  local dir=$1 label=$2 out
+  shift 2
+  meson test -C "$dir" --no-rebuild --print-errorlogs "$@" >&2 || true
+  out=$(python3 "$ROOT/tools/test_counts.py" "$label" "$dir/meson-logs/testlog.json")
+  echo "$out" >&2
+  add_counts "$(tail -1 <<<"$out")"
 }
 
 cmd_test() {
@@ -191,31 +134,23 @@ cmd_test() {
   prism_deps
   log "g++ build"
   build_gcc
-  log "unit tests (g++)"
-  run_gtests "$BUILD/gcc" gcc
-  log "transport against nginx, a fault server and a proxy (g++)"
-  run_transport_tests "$BUILD/gcc" gcc
-  log "HubSpot, Benchling and Alterian against Prism (g++)"
-  run_prism_tests "$BUILD/gcc" gcc
-  log "CLI tests (g++)"
-  run_cli_tests "$BUILD/gcc"
-  log "reflection refuses what it cannot handle (static_assert messages)"
-  run_compile_fail_tests g++
-  log "consumer: installed headers via pkg-config and CMake"
-  run_consumer_test
+  log "the whole list (g++): unit, integration (nginx, Prism, the sandbox), checks"
+  run_suite "$BUILD/gcc" gcc
   if [[ ${CI:-} == true ]]; then
     clang_deps
-    log "clang++-16 -Werror, ASan+UBSan"
+    log "clang++-16 -Werror, ASan+UBSan: unit and integration suites, compile-fail and layers with clang"
     build_clang_asan
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-    run_gtests "$BUILD/clang-asan" clang-asan
-    run_transport_tests "$BUILD/clang-asan" clang-asan
-    run_prism_tests "$BUILD/clang-asan" clang-asan
-    run_cli_tests "$BUILD/clang-asan"
-    run_compile_fail_tests clang++-16
+    run_suite "$BUILD/clang-asan" clang-asan --suite unit --suite integration --timeout-multiplier 3
+    run_suite "$BUILD/clang-asan" clang-asan json_compile_fail layers
+    unset ASAN_OPTIONS UBSAN_OPTIONS
+    log "clang++-16 ThreadSanitizer: the threaded tests"
+    build_clang_tsan
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 run_suite "$BUILD/clang-tsan" clang-tsan --suite threads \
+      --timeout-multiplier 5
     log "fuzz targets: replay seed corpora"
     build_fuzz
-    run_fuzz_corpora
+    run_suite "$BUILD/fuzz" fuzz --suite fuzz
   fi
   echo "$PASSED passed, $FAILED failed"
   [[ $FAILED -eq 0 ]]

@@ -8,6 +8,7 @@
 #include "alloc_counter.hpp"
 
 #include <tokenmint/uid2/envelope.hpp>
+#include <tokenmint/testing/testing.hpp>
 
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
@@ -48,7 +49,7 @@ const uid2::nonce_bytes response_nonce{0x31, 0x2f, 0xe5, 0xaa, 0x08, 0xb2, 0xa0,
 const std::string& response_body() {
   static const std::string body = [] {
     auto key = uid2::make_key(secret_b64).value();
-    return uid2::seal_response(key, 1667885600000, response_nonce, response_json()).value();
+    return tokenmint::testing::seal_response(key, 1667885600000, response_nonce, response_json()).value();
   }();
   return body;
 }

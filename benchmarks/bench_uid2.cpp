@@ -5,7 +5,7 @@
 //   post/nginx/1conn              https_transport POSTing a small JSON body to nginx (the ceiling)
 // The sandbox runs on its own thread; client_cpu_us and sandbox_cpu_us split the CPU per call.
 #include <tokenmint/uid2/client.hpp>
-#include <tokenmint/uid2/sandbox.hpp>
+#include <tokenmint/testing/sandbox.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -34,7 +34,7 @@ double thread_cpu_seconds(pthread_t t) {
 struct sandbox_thread {
   asio::io_context io{1};
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  uid2::sandbox box{io.get_executor()};
+  tokenmint::testing::sandbox box{io.get_executor()};
   std::thread thread;
   pthread_t handle{};
   sandbox_thread() {

@@ -3,7 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FORMAT=${CLANG_FORMAT:-clang-format-16}
-mapfile -t files < <(git ls-files -- '*.hpp' '*.cpp' '*.h' '*.cc')
+mapfile -t listed < <(git ls-files --cached --others --exclude-standard -- '*.hpp' '*.cpp' '*.h' '*.cc')
+files=()
+for f in "${listed[@]}"; do [[ -f $f ]] && files+=("$f"); done  # (a file deleted but not yet committed is skipped)
 bad=()
 for f in "${files[@]}"; do
   "$FORMAT" --dry-run -Werror "$f" >/dev/null 2>&1 || bad+=("$f")

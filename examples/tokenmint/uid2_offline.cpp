@@ -3,6 +3,7 @@
 #include "commands.hpp"
 
 #include <tokenmint/codec/hex.hpp>
+#include <tokenmint/testing/testing.hpp>
 #include <tokenmint/core/clock.hpp>
 #include <tokenmint/json/validate.hpp>
 #include <tokenmint/uid2/envelope.hpp>
@@ -112,7 +113,7 @@ int decrypt_request(const std::vector<std::string>& argv) {
   const std::int64_t now = time_option(a, "now");
   const std::string body = read_stdin();
   std::vector<std::uint8_t> scratch;
-  auto r = uid2::open_request(key, body, now, a.flag("euid") ? uid2::flavour::euid : uid2::flavour::uid2, scratch);
+  auto r = tokenmint::testing::open_request(key, body, now, a.flag("euid") ? uid2::flavour::euid : uid2::flavour::uid2, scratch);
   print_line(take(std::move(r)).json);
   return ok;
 }
@@ -126,7 +127,7 @@ int encrypt_response(const std::vector<std::string>& argv) {
       throw usage_failure("--refresh takes --key (and --iv), not --secret/--nonce/--timestamp");
     auto key = take(uid2::make_key(a.require("key"), "--key"));
     const std::string json = read_json_stdin();
-    print_line(take(uid2::seal_refresh_response(key, json, iv)));
+    print_line(take(tokenmint::testing::seal_refresh_response(key, json, iv)));
     return ok;
   }
   if (a.get("key")) throw usage_failure("--key goes with --refresh");
@@ -134,7 +135,7 @@ int encrypt_response(const std::vector<std::string>& argv) {
   const auto nonce = nonce_option(a);
   const std::int64_t ts = time_option(a, "timestamp");
   const std::string json = read_json_stdin();
-  print_line(take(uid2::seal_response(key, ts, nonce, json, iv)));
+  print_line(take(tokenmint::testing::seal_response(key, ts, nonce, json, iv)));
   return ok;
 }
 

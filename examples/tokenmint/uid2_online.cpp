@@ -5,7 +5,7 @@
 #include "online.hpp"
 
 #include <tokenmint/uid2/client.hpp>
-#include <tokenmint/uid2/sandbox.hpp>
+#include <tokenmint/testing/sandbox.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
@@ -180,7 +180,7 @@ int run_sandbox(const std::vector<std::string>& argv) {
       return ok;
     }
     a.no_positional();
-    uid2::sandbox_options o;
+    tokenmint::testing::sandbox_options o;
     if (auto p = a.get("port")) {
       const auto port = parse_int64(*p, "port");
       if (port < 0 || port > 65535) throw usage_failure("--port: 0 to 65535");
@@ -189,7 +189,7 @@ int run_sandbox(const std::vector<std::string>& argv) {
     if (auto k = a.get("api-key")) o.api_key = *k;
     if (auto s = a.get("client-secret")) o.client_secret = *s;
     asio::io_context io(1);
-    uid2::sandbox box(io.get_executor(), o);
+    tokenmint::testing::sandbox box(io.get_executor(), o);
     if (!box.status()) throw data_failure(box.status().error().message);
     box.start();
     std::cout << "tokenmint sandbox: serving UID2/EUID, HubSpot, Benchling and Alterian\n"

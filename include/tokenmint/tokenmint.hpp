@@ -1,4 +1,5 @@
-// Umbrella header: everything tokenmint offers.
+// Umbrella header: the whole client library. The testing component (servers, the sandbox,
+// fakes) is not part of it: include <tokenmint/testing/testing.hpp> and link tokenmint_testing.
 #pragma once
 
 #include <tokenmint/version.hpp>
@@ -25,27 +26,28 @@
 #include <tokenmint/http/serializer.hpp>
 #include <tokenmint/http/url.hpp>
 
-#include <tokenmint/policy/call.hpp>
 #include <tokenmint/policy/observer.hpp>
 #include <tokenmint/policy/rate_limiter.hpp>
 #include <tokenmint/policy/retry.hpp>
 
+#include <tokenmint/service/call_options.hpp>
+#include <tokenmint/service/helpers.hpp>
+#include <tokenmint/service/send.hpp>
+
 #include <tokenmint/auth/credentials.hpp>
 #include <tokenmint/auth/oauth2.hpp>
 
-#include <tokenmint/transport/fake_transport.hpp>
 #include <tokenmint/transport/https_transport.hpp>
-#include <tokenmint/transport/server.hpp>
 #include <tokenmint/transport/transport.hpp>
 
 #include <tokenmint/uid2/client.hpp>
 #include <tokenmint/uid2/envelope.hpp>
 #include <tokenmint/uid2/flavour.hpp>
 #include <tokenmint/uid2/identity.hpp>
+#include <tokenmint/uid2/identity_input.hpp>
 #include <tokenmint/uid2/models.hpp>
 #include <tokenmint/uid2/normalize.hpp>
 #include <tokenmint/uid2/refresher.hpp>
-#include <tokenmint/uid2/sandbox.hpp>
 
 #include <tokenmint/alterian/client.hpp>
 #include <tokenmint/alterian/models.hpp>

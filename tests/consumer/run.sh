@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install tokenmint into a temporary prefix, then build a small program against the installed
-# headers twice: through the pkg-config file, and through CMake's find_package(tokenmint).
+# headers twice: through the pkg-config files, and through CMake's find_package(tokenmint); each
+# way builds the library's consumer and one of the testing component (tokenmint-testing, tokenmint::testing).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -20,7 +21,12 @@ pcdir=$(dirname "$(find "$prefix" -name tokenmint.pc | head -1)")
 ${CXX:-g++} -std=c++20 "$here/consumer.cpp" -o "$work/consumer-pkgconfig" \
   $(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs tokenmint)
 "$work/consumer-pkgconfig"
+# shellcheck disable=SC2046
+${CXX:-g++} -std=c++20 "$here/consumer_testing.cpp" -o "$work/consumer-testing-pkgconfig" \
+  $(PKG_CONFIG_PATH=$pcdir pkg-config --cflags --libs tokenmint-testing)
+"$work/consumer-testing-pkgconfig"
 
 cmake -S "$here" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_STANDARD=20 >/dev/null
 cmake --build "$work/cmake-build" >/dev/null
 "$work/cmake-build/consumer"
+"$work/cmake-build/consumer_testing"

@@ -1,11 +1,12 @@
-// HubSpot, Benchling and Alterian client logic and the OAuth2 token cache over fake_transport.
+// HubSpot, Benchling and Alterian client logic and the OAuth2 token cache over tokenmint::testing::fake_transport.
 // Requests are checked against the samples of ../shared/protocols/hubspot-benchling-alterian.md
 // (copied with the specs into tests/data); the specs themselves are enforced by Prism in
 // integration_prism.
+#include <tokenmint/testing/virtual_sleeper.hpp>
 #include <tokenmint/alterian/client.hpp>
 #include <tokenmint/benchling/client.hpp>
 #include <tokenmint/hubspot/client.hpp>
-#include <tokenmint/transport/fake_transport.hpp>
+#include <tokenmint/testing/fake_transport.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -29,9 +30,9 @@ constexpr std::int64_t t0 = 1'700'000'000'000;
 /// Call options with a virtual clock and sleeper: retries never sleep for real.
 struct virtual_time {
   fixed_clock clock{t0};
-  policy::virtual_sleeper sleeper{clock};
-  policy::call_options call() {
-    policy::call_options o;
+  tokenmint::testing::virtual_sleeper sleeper{clock};
+  service::call_options call() {
+    service::call_options o;
     o.clock = &clock;
     o.sleep = &sleeper;
     o.retry.random = [] { return 0.5; };
@@ -57,12 +58,12 @@ hubspot::visitor_token_request gob() {
 
 TEST(HubSpot, SendsTheDocumentedRequestAndReadsTheToken) {
   virtual_time vt;
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(200, R"j({"token":")j" + jwt + R"j("})j");
   hubspot::client_options o;
   o.access_token = secret_string(std::string("pat-na1-00000000-0000-0000-0000-000000000000"));
   o.call = vt.call();
-  hubspot::basic_client<fake_transport> c(fake, o);
+  hubspot::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   auto t = run(c.async_create_visitor_token(gob()));
   ASSERT_TRUE(t) << t.error();
   EXPECT_EQ(t->token, jwt);
@@ -78,13 +79,13 @@ TEST(HubSpot, SendsTheDocumentedRequestAndReadsTheToken) {
 }
 
 TEST(HubSpot, NewerPathAndAgentContext) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(200, R"j({"token":"t","extra":{"ignored":[1,2]}})j");
   hubspot::client_options o;
   o.base_url = "http://127.0.0.1:9/";
   o.path = std::string(hubspot::paths::visitor_identification_v3);
   o.access_token = secret_string(std::string("x"));
-  hubspot::basic_client<fake_transport> c(fake, o);
+  hubspot::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   auto r = gob();
   r.first_name.reset();
   r.hs_customer_agent_context.emplace();
@@ -97,7 +98,7 @@ TEST(HubSpot, NewerPathAndAgentContext) {
 }
 
 TEST(HubSpot, ErrorBodyKeptWhole) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   const std::string body = R"j({"status":"error","message":"Invalid input (details will vary based on the error)",)j"
                            R"j("correlationId":"aeb5f871-7f07-4993-9211-075dc63e7cbf","category":"VALIDATION_ERROR",)j"
                            R"j("errors":[{"message":"must be an email","in":"email","code":"INVALID_EMAIL"}],)j"
@@ -108,7 +109,7 @@ TEST(HubSpot, ErrorBodyKeptWhole) {
                 {"Set-Cookie", "x=y"}});
   hubspot::client_options o;
   o.access_token = secret_string(std::string("x"));
-  hubspot::basic_client<fake_transport> c(fake, o);
+  hubspot::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   auto t = run(c.async_create_visitor_token(gob()));
   ASSERT_FALSE(t);
   const auto& e = t.error();
@@ -129,14 +130,14 @@ TEST(HubSpot, ErrorBodyKeptWhole) {
 }
 
 TEST(HubSpot, UnauthorizedAndNonJsonErrors) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(401,
                R"j({"status":"error","message":"Authentication credentials not found","category":"INVALID_AUTHENTICATION"})j");
   fake.respond(502, "<html>Bad gateway</html>", {{"Content-Type", "text/html"}});
   hubspot::client_options o;
   o.access_token = secret_string(std::string("x"));
   o.call.retry = policy::retry_policy::none();
-  hubspot::basic_client<fake_transport> c(fake, o);
+  hubspot::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   auto a = run(c.async_create_visitor_token(gob()));
   ASSERT_FALSE(a);
   EXPECT_EQ(a.error(), errc::unauthorized);
@@ -149,14 +150,14 @@ TEST(HubSpot, UnauthorizedAndNonJsonErrors) {
 
 TEST(HubSpot, DailyLimitIsNeverRetriedSecondlyIs) {
   virtual_time vt;
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(429, R"j({"status":"error","message":"You have reached your daily limit.","errorType":"RATE_LIMIT",)j"
                     R"j("correlationId":"c033cdaa-2c40-4a64-ae48-b4cec88dad24","policyName":"DAILY",)j"
                     R"j("requestId":"3d3e35b7-0dae-4b9f-a6e3-9c230cbcf8dd"})j");
   hubspot::client_options o;
   o.access_token = secret_string(std::string("x"));
   o.call = vt.call();
-  hubspot::basic_client<fake_transport> c(fake, o);
+  hubspot::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   auto daily = run(c.async_create_visitor_token(gob()));
   ASSERT_FALSE(daily);
   EXPECT_EQ(daily.error(), errc::rate_limited);
@@ -174,10 +175,10 @@ TEST(HubSpot, DailyLimitIsNeverRetriedSecondlyIs) {
 }
 
 TEST(HubSpot, BadInputNeverLeaves) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   hubspot::client_options o;
   o.access_token = secret_string(std::string("x"));
-  hubspot::basic_client<fake_transport> c(fake, o);
+  hubspot::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   for (const char* email : {"", "no-at-sign", "@example.com", "a@", "a b@example.com", "a@example.com\r\nX: y"}) {
     auto r = gob();
     r.email = email;
@@ -189,7 +190,7 @@ TEST(HubSpot, BadInputNeverLeaves) {
   auto r = gob();
   r.first_name = "Gob\n";
   EXPECT_EQ(run(c.async_create_visitor_token(r)).error(), errc::invalid_argument);
-  hubspot::basic_client<fake_transport> no_token(fake, hubspot::client_options{});
+  hubspot::basic_client<tokenmint::testing::fake_transport> no_token(fake, hubspot::client_options{});
   EXPECT_EQ(run(no_token.async_create_visitor_token(gob())).error(), errc::invalid_argument);
   EXPECT_TRUE(fake.exchanges().empty());
 }
@@ -209,10 +210,10 @@ benchling::client_options benchling_options() {
 }  // namespace
 
 TEST(Benchling, BasicCredentialsAndTheSampleAnswer) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(200, R"j({"access_token":"eyJ...","expires_in":900,"token_type":"Bearer"})j",
                {{"x-rate-limit-limit", "60"}, {"x-rate-limit-remaining", "59"}, {"x-rate-limit-reset", "30"}});
-  benchling::basic_client<fake_transport> c(fake, benchling_options());
+  benchling::basic_client<tokenmint::testing::fake_transport> c(fake, benchling_options());
   auto t = run(c.async_generate_token());
   ASSERT_TRUE(t) << t.error();
   EXPECT_EQ(t->access_token.reveal(), "eyJ...");
@@ -226,12 +227,12 @@ TEST(Benchling, BasicCredentialsAndTheSampleAnswer) {
 }
 
 TEST(Benchling, CredentialsInTheFormBody) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(200, R"j({"access_token":"a","expires_in":60,"token_type":"Bearer"})j");
   auto o = benchling_options();
   o.credentials_in_body = true;
   o.client_secret = secret_string(std::string("s&c=r t"));
-  benchling::basic_client<fake_transport> c(fake, o);
+  benchling::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   ASSERT_TRUE(run(c.async_generate_token()));
   const auto& req = fake.exchanges().at(0).request;
   EXPECT_FALSE(req.headers.contains("authorization"));
@@ -239,7 +240,7 @@ TEST(Benchling, CredentialsInTheFormBody) {
 }
 
 TEST(Benchling, TypedErrors) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(401,
                R"j({"error":{"message":"Invalid client","type":"invalid_client","userMessage":"Check your app's secret"}})j");
   fake.respond(400, R"j({"error":{"message":"bad grant","type":"unsupported_grant_type","userMessage":"bad grant"}})j");
@@ -247,7 +248,7 @@ TEST(Benchling, TypedErrors) {
   fake.respond(200, R"j({"token_type":"Bearer","expires_in":900})j");
   fake.respond(200, R"j({"access_token":"a","expires_in":-1})j");
   auto o = benchling_options();
-  benchling::basic_client<fake_transport> c(fake, o);
+  benchling::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   auto a = run(c.async_generate_token());
   ASSERT_FALSE(a);
   EXPECT_EQ(a.error(), errc::unauthorized);
@@ -262,7 +263,7 @@ TEST(Benchling, TypedErrors) {
   // The secret never appears in an error, even one about the credentials.
   auto bad = benchling_options();
   bad.client_id = "";
-  benchling::basic_client<fake_transport> no_id(fake, bad);
+  benchling::basic_client<tokenmint::testing::fake_transport> no_id(fake, bad);
   auto e = run(no_id.async_generate_token());
   EXPECT_EQ(e.error(), errc::invalid_argument);
   EXPECT_EQ(e.error().describe().find("client-secret"), std::string::npos);
@@ -270,7 +271,7 @@ TEST(Benchling, TypedErrors) {
 
 TEST(Benchling, RateLimitWaitsForTheReset) {
   virtual_time vt;
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(
       429,
       R"j({"error":{"message":"Rate limit exceeded.","type":"invalid_request_error","userMessage":"Rate limit exceeded."}})j",
@@ -278,7 +279,7 @@ TEST(Benchling, RateLimitWaitsForTheReset) {
   fake.respond(200, R"j({"access_token":"a","expires_in":900,"token_type":"Bearer"})j");
   auto o = benchling_options();
   o.call = vt.call();
-  benchling::basic_client<fake_transport> c(fake, o);
+  benchling::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   ASSERT_TRUE(run(c.async_generate_token()));
   EXPECT_EQ(vt.sleeper.waits(), std::vector<std::chrono::milliseconds>{21'000ms});
   // Past max_attempts the 429 is a typed error with the rate-limit headers.
@@ -311,14 +312,14 @@ const std::string get_tokens_sample =
 }  // namespace
 
 TEST(Alterian, EveryOperationAsTheSamplesShowIt) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(200,
                R"j({"StatusCode":"<constant>","DebugMessage":"","Detail":[],"Result":"046b6c7f-0b8a-43b9-b35d-6489e6daee91"})j");
   fake.respond(200, get_tokens_sample);
   fake.respond(200, R"j({"StatusCode":"OK","Result":true})j");
   fake.respond(200, R"j({"StatusCode":"OK","Result":true,"DebugMessage":[]})j");
   fake.respond(200, R"j({"StatusCode":"OK","DebugMessage":"","Detail":[],"Result":"146b6c7f-0b8a-43b9-b35d-6489e6daee91"})j");
-  alterian::basic_client<fake_transport> c(fake, alterian_options());
+  alterian::basic_client<tokenmint::testing::fake_transport> c(fake, alterian_options());
 
   alterian::create_static_token_request cs;
   cs.client_id = 12;
@@ -382,14 +383,14 @@ TEST(Alterian, EveryOperationAsTheSamplesShowIt) {
 }
 
 TEST(Alterian, LogicalFailuresAreResultsTransportFailuresAreErrors) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(200,
                R"j({"StatusCode":"NotFound","DebugMessage":"","Detail":[["TokenToDelete","no such token"]],"Result":false})j");
   fake.respond(401, R"j({"StatusCode":"InvalidToken","DebugMessage":"token purged","Detail":[["X-Api-Key","unknown"]]})j");
   fake.respond(500, "Internal Server Error", {{"Content-Type", "text/plain"}});
   auto o = alterian_options();
   o.call.retry = policy::retry_policy::none();
-  alterian::basic_client<fake_transport> c(fake, o);
+  alterian::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   alterian::delete_static_token_request del;
   del.token_to_delete = "046b6c7f-0b8a-43b9-b35d-6489e6daee91";
   auto r = run(c.async_delete_static_token(del));
@@ -423,7 +424,7 @@ TEST(Alterian, LogicalFailuresAreResultsTransportFailuresAreErrors) {
 
 TEST(Alterian, GetAllTokensFollowsTheCursor) {
   // A server with 7 tokens that honours From/To and reports Total.
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.on_request([](const http::request& req, const request_options&) {
     const auto body = nlohmann::json::parse(req.body);
     const int from = body["Cursor"]["From"], to = body["Cursor"]["To"];
@@ -436,9 +437,9 @@ TEST(Alterian, GetAllTokensFollowsTheCursor) {
     r.status = 200;
     r.headers.add("Content-Type", "application/json");
     r.body = answer.dump();
-    return fake_step{std::move(r)};
+    return tokenmint::testing::fake_step{std::move(r)};
   });
-  alterian::basic_client<fake_transport> c(fake, alterian_options());
+  alterian::basic_client<tokenmint::testing::fake_transport> c(fake, alterian_options());
   alterian::get_tokens_request gt;
   gt.include_standard = true;
   auto all = run(c.async_get_all_tokens(gt, 3));
@@ -457,8 +458,8 @@ std::string token_json(const std::string& token, int expires_in) {
   return R"j({"access_token":")j" + token + R"j(","token_type":"Bearer","expires_in":)j" + std::to_string(expires_in) + "}";
 }
 
-oauth2::cache_options cache(const fixed_clock& clock) {
-  oauth2::cache_options o;
+auth::token_cache_options cache(const fixed_clock& clock) {
+  auth::token_cache_options o;
   o.clock = &clock;
   o.refresh_margin = 60s;
   o.jitter = 10'000ms;
@@ -470,9 +471,10 @@ oauth2::cache_options cache(const fixed_clock& clock) {
 
 TEST(OAuth2, CachesAndRefreshesAheadOfExpiry) {
   fixed_clock clock(t0);
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(200, token_json("first", 900)).respond(200, token_json("second", 900));
-  benchling::token_provider<fake_transport> p(benchling::basic_client<fake_transport>(fake, benchling_options()), cache(clock));
+  benchling::token_provider<tokenmint::testing::fake_transport> p(
+      benchling::basic_client<tokenmint::testing::fake_transport>(fake, benchling_options()), cache(clock));
   EXPECT_EQ(run(p.async_token())->token.reveal(), "first");
   clock.advance(834'999ms);  // 900 - 60 - 5 s = 835 s: still fresh
   EXPECT_EQ(run(p.async_token())->token.reveal(), "first");
@@ -485,13 +487,14 @@ TEST(OAuth2, CachesAndRefreshesAheadOfExpiry) {
 
 TEST(OAuth2, AFailedRefreshKeepsServingAValidToken) {
   fixed_clock clock(t0);
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(200, token_json("first", 900));
   fake.respond(503, "");  // the refresh fails (retries off below)
   fake.respond(200, token_json("second", 900));
   auto bo = benchling_options();
   bo.call.retry = policy::retry_policy::none();
-  benchling::token_provider<fake_transport> p(benchling::basic_client<fake_transport>(fake, bo), cache(clock));
+  benchling::token_provider<tokenmint::testing::fake_transport> p(
+      benchling::basic_client<tokenmint::testing::fake_transport>(fake, bo), cache(clock));
   EXPECT_EQ(run(p.async_token())->token.reveal(), "first");
   clock.advance(850s);  // due for refresh, 50 s before expiry
   auto during = run(p.async_token());
@@ -508,10 +511,11 @@ TEST(OAuth2, AFailedRefreshKeepsServingAValidToken) {
 
 TEST(OAuth2, AFailedRefreshAfterExpiryIsAnError) {
   fixed_clock clock(t0);
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(200, token_json("first", 900));
   fake.respond(401, R"j({"error":{"type":"invalid_client","message":"secret rotated"}})j");
-  benchling::token_provider<fake_transport> p(benchling::basic_client<fake_transport>(fake, benchling_options()), cache(clock));
+  benchling::token_provider<tokenmint::testing::fake_transport> p(
+      benchling::basic_client<tokenmint::testing::fake_transport>(fake, benchling_options()), cache(clock));
   ASSERT_TRUE(run(p.async_token()));
   clock.advance(901s);
   auto r = run(p.async_token());
@@ -522,9 +526,10 @@ TEST(OAuth2, AFailedRefreshAfterExpiryIsAnError) {
 
 TEST(OAuth2, A401DropsTheTokenAndRetriesOnce) {
   fixed_clock clock(t0);
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(200, token_json("revoked", 900)).respond(200, token_json("fresh", 900));
-  benchling::token_provider<fake_transport> p(benchling::basic_client<fake_transport>(fake, benchling_options()), cache(clock));
+  benchling::token_provider<tokenmint::testing::fake_transport> p(
+      benchling::basic_client<tokenmint::testing::fake_transport>(fake, benchling_options()), cache(clock));
   std::vector<std::string> seen;
   auto call = [&](const auth::bearer& b) -> asio::awaitable<result<int>> {
     seen.push_back(b.token.reveal());
@@ -555,14 +560,14 @@ struct gated_source {
   };
   std::shared_ptr<state> s = std::make_shared<state>();
 
-  asio::awaitable<result<oauth2::token>> async_generate_token() {
+  asio::awaitable<result<auth::oauth2_token>> async_generate_token() {
     auto st = s;
     ++st->requests;
     if (!st->gate) st->gate.emplace(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
     auto [ec] = co_await st->gate->async_wait(tokenmint::detail::use_tuple);
     (void)ec;
     if (st->fail) co_return error{errc::connect_failed, "token endpoint down"};
-    oauth2::token t;
+    auth::oauth2_token t;
     t.access_token = secret_string("t" + std::to_string(st->requests));
     t.expires_in = 900s;
     co_return t;
@@ -577,7 +582,7 @@ TEST(OAuth2, SingleFlightFiftyCallersOneRequest) {
     fixed_clock clock(t0);
     gated_source src;
     src.s->fail = fail;
-    oauth2::client_credentials<gated_source> p(src, cache(clock));
+    auth::client_credentials<gated_source> p(src, cache(clock));
     std::vector<result<auth::bearer>> got;
     for (int i = 0; i < 50; ++i)
       asio::co_spawn(io, p.async_token(), [&](std::exception_ptr e, result<auth::bearer> r) {

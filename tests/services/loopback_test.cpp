@@ -1,13 +1,14 @@
 // Retry, Retry-After, rate-limit headers and the token cache over real sockets: a scripted
-// loopback server of the tests' own (tokenmint's http_server on 127.0.0.1), the real
+// loopback server of the tests' own (tokenmint's tokenmint::testing::http_server on 127.0.0.1), the real
 // https_transport, and a virtual clock and sleeper so that no test waits for real. Then the
 // three services' clients, and UID2 retries, end to end against the sandbox.
+#include <tokenmint/testing/virtual_sleeper.hpp>
 #include <tokenmint/alterian/client.hpp>
 #include <tokenmint/benchling/client.hpp>
 #include <tokenmint/hubspot/client.hpp>
-#include <tokenmint/transport/server.hpp>
+#include <tokenmint/testing/http_server.hpp>
 #include <tokenmint/uid2/client.hpp>
-#include <tokenmint/uid2/sandbox.hpp>
+#include <tokenmint/testing/sandbox.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
@@ -29,7 +30,7 @@ struct scripted_server {
   std::deque<http::response> script;
   std::vector<http::incoming_request> seen;
   std::function<http::response(const http::incoming_request&)> fallback;
-  http_server server;
+  tokenmint::testing::http_server server;
 
   explicit scripted_server(asio::io_context& ctx)
       : io(ctx), server(ctx.get_executor(), [this](const http::incoming_request& r) { return answer(r); }) {
@@ -63,11 +64,11 @@ struct scripted_server {
 struct Loopback : ::testing::Test {
   asio::io_context io;
   fixed_clock clock{t0};
-  policy::virtual_sleeper sleeper{clock};
+  tokenmint::testing::virtual_sleeper sleeper{clock};
   https_transport transport{io.get_executor()};
 
-  policy::call_options call() {
-    policy::call_options o;
+  service::call_options call() {
+    service::call_options o;
     o.clock = &clock;
     o.sleep = &sleeper;
     o.timeout = 10'000ms;
@@ -180,7 +181,7 @@ TEST_F(Loopback, ConnectionRefusedIsRetriedThenReported) {
   // A port nobody listens on: connect fails before anything is sent, so it is retried.
   std::string dead;
   {
-    http_server tmp(io.get_executor(), [](const http::incoming_request&) { return http::response{}; });
+    tokenmint::testing::http_server tmp(io.get_executor(), [](const http::incoming_request&) { return http::response{}; });
     dead = tmp.base_url();
   }
   auto c = benchling_client(dead);
@@ -197,7 +198,7 @@ TEST_F(Loopback, TokenCacheSingleFlightAndRefreshFailure) {
       .then(500, R"j({"error":{"type":"server_error","message":"down"}})j")
       .then(200, R"j({"access_token":"two","expires_in":900,"token_type":"Bearer"})j");
   auto bc = benchling_client(s.server.base_url());
-  oauth2::cache_options co;
+  auth::token_cache_options co;
   co.clock = &clock;
   co.random = [] { return 0.0; };  // refresh exactly 60 s before expiry
   benchling::token_provider<https_transport> p(bc, co);
@@ -223,9 +224,9 @@ TEST_F(Loopback, TokenCacheSingleFlightAndRefreshFailure) {
 }
 
 TEST_F(Loopback, Uid2RetriesSealAFreshEnvelope) {
-  uid2::sandbox_options so;
+  tokenmint::testing::sandbox_options so;
   so.clock = &clock;
-  auto op = uid2::sandbox_operator::create(so);
+  auto op = tokenmint::testing::sandbox_operator::create(so);
   ASSERT_TRUE(op);
   scripted_server s(io);
   s.then(503, "", {{"Retry-After", "1"}});
@@ -250,7 +251,7 @@ TEST_F(Loopback, Uid2RetriesSealAFreshEnvelope) {
 // ------------------------------------------------------------------ the sandbox's three services
 
 struct SandboxServices : Loopback {
-  uid2::sandbox box{io.get_executor()};
+  tokenmint::testing::sandbox box{io.get_executor()};
   void SetUp() override {
     ASSERT_TRUE(box.status());
     box.start();
@@ -300,7 +301,7 @@ TEST_F(SandboxServices, BenchlingAndTheProvider) {
   ASSERT_FALSE(e);
   EXPECT_EQ(e.error(), errc::unauthorized);
   EXPECT_EQ(e.error().diag.service_status, "invalid_client");
-  oauth2::cache_options co;
+  auth::token_cache_options co;
   co.clock = &clock;
   benchling::token_provider<https_transport> p(
       benchling_client(box.benchling_base_url(), so.benchling_client_id, so.benchling_client_secret), co);

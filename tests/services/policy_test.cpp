@@ -1,8 +1,9 @@
 // Retry decisions, server hints, backoff, the rate limiter, redaction and hooks. Sans-io parts
-// directly; policy::send over fake_transport with a virtual sleeper (no test sleeps).
+// directly; policy::send over tokenmint::testing::fake_transport with a virtual sleeper (no test sleeps).
+#include <tokenmint/testing/virtual_sleeper.hpp>
 #include <tokenmint/auth/credentials.hpp>
-#include <tokenmint/policy/call.hpp>
-#include <tokenmint/transport/fake_transport.hpp>
+#include <tokenmint/service/send.hpp>
+#include <tokenmint/testing/fake_transport.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
@@ -232,13 +233,13 @@ struct recorded {
 
 TEST(Send, RetriesWithTheServersWaitAndTellsTheHooks) {
   fixed_clock clock(t0);
-  policy::virtual_sleeper sleeper(clock);
-  fake_transport fake;
+  tokenmint::testing::virtual_sleeper sleeper(clock);
+  tokenmint::testing::fake_transport fake;
   fake.respond(503, "", {{"Retry-After", "2"}})
       .respond(429, R"j({"error":{"type":"rate"}})j", {{"x-rate-limit-reset", "3"}})
       .respond(200, R"j({"access_token":"tok"})j");
   recorded rec;
-  policy::call_options o;
+  service::call_options o;
   o.clock = &clock;
   o.sleep = &sleeper;
   o.observe = rec.hooks();
@@ -254,8 +255,8 @@ TEST(Send, RetriesWithTheServersWaitAndTellsTheHooks) {
     return r;
   };
   int attempts = 0;
-  const policy::call_info info{"svc", "op", false, {}, nullptr};
-  auto res = run(policy::send(fake, make, o, info, &attempts));
+  const service::call_info info{"svc", "op", false, {}, nullptr};
+  auto res = run(service::send(fake, make, o, info, &attempts));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(attempts, 3);
@@ -273,13 +274,13 @@ TEST(Send, RetriesWithTheServersWaitAndTellsTheHooks) {
 
 TEST(Send, TheDeadlineBoundsAttemptsAndCapsTheirTimeout) {
   fixed_clock clock(t0);
-  policy::virtual_sleeper sleeper(clock);
-  fake_transport fake;
+  tokenmint::testing::virtual_sleeper sleeper(clock);
+  tokenmint::testing::fake_transport fake;
   fake.on_request([&](const http::request&, const request_options&) {
     clock.advance(4000ms);  // each attempt takes 4 s
-    return fake_step{answer(503)};
+    return tokenmint::testing::fake_step{answer(503)};
   });
-  policy::call_options o;
+  service::call_options o;
   o.clock = &clock;
   o.sleep = &sleeper;
   o.timeout = 30'000ms;
@@ -288,8 +289,8 @@ TEST(Send, TheDeadlineBoundsAttemptsAndCapsTheirTimeout) {
   o.retry.random = [] { return 0.0; };
   auto make = []() -> result<http::request> { return http::request{http::verb::post, "http://x.test/", {}, {}}; };
   int attempts = 0;
-  const policy::call_info info{"svc", "op"};
-  auto res = run(policy::send(fake, make, o, info, &attempts));
+  const service::call_info info{"svc", "op"};
+  auto res = run(service::send(fake, make, o, info, &attempts));
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 503);  // the last answer, for the client to turn into its error
   EXPECT_EQ(attempts, 3);       // 0-4 s, 4-8 s, 8-12 s: no fourth
@@ -301,20 +302,20 @@ TEST(Send, TheDeadlineBoundsAttemptsAndCapsTheirTimeout) {
 
 TEST(Send, TheClientSideLimiterSpacesRequests) {
   fixed_clock clock(t0);
-  policy::virtual_sleeper sleeper(clock);
-  fake_transport fake;
-  fake.on_request([](const http::request&, const request_options&) { return fake_step{answer(200)}; });
-  policy::call_options o;
+  tokenmint::testing::virtual_sleeper sleeper(clock);
+  tokenmint::testing::fake_transport fake;
+  fake.on_request([](const http::request&, const request_options&) { return tokenmint::testing::fake_step{answer(200)}; });
+  service::call_options o;
   o.clock = &clock;
   o.sleep = &sleeper;
   o.limiter = std::make_shared<policy::rate_limiter>(2, 10'000ms);
   auto make = []() -> result<http::request> { return http::request{http::verb::post, "http://x.test/", {}, {}}; };
-  const policy::call_info info{"hubspot", "op"};
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(run(policy::send(fake, make, o, info)));
+  const service::call_info info{"hubspot", "op"};
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(run(service::send(fake, make, o, info)));
   EXPECT_EQ(sleeper.waits(), (std::vector<std::chrono::milliseconds>{10'000ms, 10'000ms}));
-  ASSERT_TRUE(run(policy::send(fake, make, o, info)));  // the window's second slot
-  o.retry.deadline = 5000ms;                            // a wait past the deadline fails at once, typed
-  auto late = run(policy::send(fake, make, o, info));
+  ASSERT_TRUE(run(service::send(fake, make, o, info)));  // the window's second slot
+  o.retry.deadline = 5000ms;                             // a wait past the deadline fails at once, typed
+  auto late = run(service::send(fake, make, o, info));
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error(), errc::rate_limited);
 }

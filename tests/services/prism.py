@@ -45,6 +45,10 @@ def main():
     sep = sys.argv.index("--")
     prism, specs, logs = sys.argv[1:sep]
     cmd = sys.argv[sep + 1:]
+    if not prism or not os.access(prism, os.X_OK):
+        print(f"prism not found ({prism!r}): `./run.sh test` installs it from npm and configures -Dprism=PATH")
+        print("integration_prism: 0 passed, 1 failed")
+        return 1
     os.makedirs(logs, exist_ok=True)
     env = dict(os.environ)
     procs = []

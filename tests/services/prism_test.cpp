@@ -63,8 +63,8 @@ struct Prism : ::testing::Test {
     return std::move(*out);
   }
 
-  static policy::call_options no_retry() {
-    policy::call_options o;
+  static service::call_options no_retry() {
+    service::call_options o;
     o.retry = policy::retry_policy::none();
     o.timeout = 20'000ms;
     return o;

@@ -1,5 +1,5 @@
-// fake_transport: scripted answers, recorded requests, injected errors, delays against deadlines.
-#include <tokenmint/transport/fake_transport.hpp>
+// tokenmint::testing::fake_transport: scripted answers, recorded requests, injected errors, delays against deadlines.
+#include <tokenmint/testing/fake_transport.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
@@ -11,19 +11,19 @@
 
 using namespace tokenmint;
 
-static_assert(http_transport<fake_transport>);
-static_assert(check_http_transport<fake_transport>());
+static_assert(http_transport<tokenmint::testing::fake_transport>);
+static_assert(check_http_transport<tokenmint::testing::fake_transport>());
 
 TEST(FakeTransport, AnswersFromTheScriptThenTheCallbackAndRecords) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(200, R"({"status":"success"})").fail(error{errc::network, "reset by peer"});
   fake.on_request([](const http::request& r, const request_options&) {
     http::response res;
     res.status = 404;
     res.body = r.url;
-    return fake_step{res};
+    return tokenmint::testing::fake_step{res};
   });
-  fake_transport copy = fake;  // shares the script and the record
+  tokenmint::testing::fake_transport copy = fake;  // shares the script and the record
   asio::io_context io;
   std::vector<result<http::response>> got;
   asio::co_spawn(
@@ -52,7 +52,7 @@ TEST(FakeTransport, AnswersFromTheScriptThenTheCallbackAndRecords) {
 }
 
 TEST(FakeTransport, EmptyScriptIsAnErrorNotAHang) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   asio::io_context io;
   std::optional<result<http::response>> got;
   asio::co_spawn(
@@ -69,7 +69,7 @@ TEST(FakeTransport, EmptyScriptIsAnErrorNotAHang) {
 }
 
 TEST(FakeTransport, DelaysHonourTheDeadline) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   http::response ok;
   ok.status = 200;
   fake.respond(ok, std::chrono::milliseconds(5));
@@ -97,7 +97,7 @@ TEST(FakeTransport, DelaysHonourTheDeadline) {
 }
 
 TEST(FakeTransport, DelaysHonourCancellation) {
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   http::response ok;
   ok.status = 200;
   fake.respond(ok, std::chrono::milliseconds(10'000));

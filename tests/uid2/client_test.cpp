@@ -1,7 +1,8 @@
-// UID2/EUID client logic over fake_transport. The fake answers as the operator does, using the
+// UID2/EUID client logic over tokenmint::testing::fake_transport. The fake answers as the operator does, using the
 // operator-side envelope code (itself checked against the protocol's vectors), and the refresh
 // path is also checked against the protocol's derived refresh-response vector.
-#include <tokenmint/transport/fake_transport.hpp>
+#include <tokenmint/testing/fake_transport.hpp>
+#include <tokenmint/testing/uid2_envelope.hpp>
 #include <tokenmint/uid2/client.hpp>
 #include <tokenmint/uid2/refresher.hpp>
 
@@ -48,10 +49,10 @@ struct operator_side {
   std::vector<nonce_bytes> seen_nonces;
   std::function<std::string(const nlohmann::json&)> answer;
 
-  fake_step operator()(const http::request& req, const request_options&) {
+  tokenmint::testing::fake_step operator()(const http::request& req, const request_options&) {
     auto key = make_key(secret_b64);
     std::vector<std::uint8_t> scratch;
-    auto opened = open_request(*key, req.body, now_ms, f, scratch);
+    auto opened = tokenmint::testing::open_request(*key, req.body, now_ms, f, scratch);
     if (!opened) {
       nlohmann::json e{{"status", "client_error"}, {"message", opened.error().message}};
       return {reply(400, e.dump())};
@@ -59,7 +60,7 @@ struct operator_side {
     seen_json.emplace_back(opened->json);
     seen_nonces.push_back(opened->nonce);
     const std::string json = answer(nlohmann::json::parse(opened->json));
-    return {reply(200, *seal_response(*key, now_ms + 5, opened->nonce, json))};
+    return {reply(200, *tokenmint::testing::seal_response(*key, now_ms + 5, opened->nonce, json))};
   }
 };
 
@@ -76,11 +77,11 @@ std::string identity_body(std::int64_t base = now_ms,
 
 TEST(Uid2Client, GenerateSendsAHashedEmailInAFreshEnvelope) {
   fixed_clock clock(now_ms);
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   auto op = std::make_shared<operator_side>();
   op->answer = [](const nlohmann::json&) { return R"({"body":)" + identity_body() + R"(,"status":"success"})"; };
   fake.on_request([op](const http::request& r, const request_options& o) { return (*op)(r, o); });
-  uid2::basic_client<fake_transport> c(fake, options(clock));
+  uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
 
   auto in = identity_input::from_email("  USER@example.com ");
   ASSERT_TRUE(in);
@@ -109,13 +110,13 @@ TEST(Uid2Client, GenerateSendsAHashedEmailInAFreshEnvelope) {
 
 TEST(Uid2Client, GenerateInputsOfEveryKind) {
   fixed_clock clock(now_ms);
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   auto op = std::make_shared<operator_side>();
   op->answer = [](const nlohmann::json&) { return std::string(R"({"status":"optout"})"); };
   fake.on_request([op](const http::request& r, const request_options& o) { return (*op)(r, o); });
   auto o = options(clock);
   o.send_optout_check = true;
-  uid2::basic_client<fake_transport> c(fake, o);
+  uid2::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   const std::vector<result<identity_input>> inputs = {
       identity_input::from_phone("+12345678901"), identity_input::from_phone_unhashed("+12345678901"),
       identity_input::from_email_unhashed("Jane.Doe+x@GMAIL.com"),
@@ -139,9 +140,9 @@ TEST(Uid2Client, BadInputIsRejectedBeforeAnyNetworkCall) {
   EXPECT_EQ(identity_input::from_phone("555-555-5555").error(), errc::invalid_phone);
   EXPECT_EQ(identity_input::from_email_hash("abc").error(), errc::invalid_argument);
   fixed_clock clock(now_ms);
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   auto in = *identity_input::from_email("a@b.com");
-  uid2::basic_client<fake_transport> c(fake, options(clock));
+  uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
   generate_options tcf;
   tcf.tcf_consent_string = "CPhJRpMPhJRpMABAMBFRACBoALAAAEJAAIYgAKwAQAKgArABAAqAAA";
   auto r = run(c.async_generate(in, tcf));
@@ -151,7 +152,7 @@ TEST(Uid2Client, BadInputIsRejectedBeforeAnyNetworkCall) {
 
   auto bad = options(clock);
   bad.client_secret = secret<std::string>(std::string("c2hvcnQ="));
-  uid2::basic_client<fake_transport> wrong_secret(fake, bad);
+  uid2::basic_client<tokenmint::testing::fake_transport> wrong_secret(fake, bad);
   auto w = run(wrong_secret.async_generate(in));
   ASSERT_FALSE(w);
   EXPECT_EQ(w.error(), errc::invalid_key);
@@ -169,7 +170,7 @@ TEST(Uid2Client, BadInputIsRejectedBeforeAnyNetworkCall) {
 
 TEST(EuidClient, TcfConsentOutcomes) {
   fixed_clock clock(now_ms);
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   auto op = std::make_shared<operator_side>();
   op->f = flavour::euid;
   op->answer = [](const nlohmann::json& req) {
@@ -179,7 +180,7 @@ TEST(EuidClient, TcfConsentOutcomes) {
     return R"({"body":)" + identity_body() + R"(,"status":"success"})";
   };
   fake.on_request([op](const http::request& r, const request_options& o) { return (*op)(r, o); });
-  euid::basic_client<fake_transport> c(fake, options(clock));
+  euid::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
   auto in = *identity_input::from_email("user@example.com");
   generate_options ok, insufficient;
   ok.tcf_consent_string = "CPhJRpMPhJRpMABAMBFRACBoALAAAEJAAIYgAKwAQAKgArABAAqAAA";
@@ -200,18 +201,19 @@ TEST(Uid2Client, CryptoFailuresHaveTheirOwnCodes) {
   fixed_clock clock(now_ms);
   auto in = *identity_input::from_email("user@example.com");
   {  // a response sealed with another nonce
-    fake_transport fake;
+    tokenmint::testing::fake_transport fake;
     fake.on_request([](const http::request&, const request_options&) {
       auto key = make_key(secret_b64);
-      return fake_step{reply(200, *seal_response(*key, now_ms, nonce_bytes{1, 2, 3, 4, 5, 6, 7, 8}, R"({"status":"optout"})"))};
+      return tokenmint::testing::fake_step{reply(
+          200, *tokenmint::testing::seal_response(*key, now_ms, nonce_bytes{1, 2, 3, 4, 5, 6, 7, 8}, R"({"status":"optout"})"))};
     });
-    uid2::basic_client<fake_transport> c(fake, options(clock));
+    uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
     auto r = run(c.async_generate(in));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), errc::nonce_mismatch);
   }
   {  // a response sealed with another key (or altered)
-    fake_transport fake;
+    tokenmint::testing::fake_transport fake;
     auto op = std::make_shared<operator_side>();
     op->answer = [](const nlohmann::json&) { return std::string(R"({"status":"optout"})"); };
     fake.on_request([op](const http::request& r, const request_options& o) {
@@ -220,15 +222,15 @@ TEST(Uid2Client, CryptoFailuresHaveTheirOwnCodes) {
       body[20] = body[20] == 'A' ? 'B' : 'A';
       return step;
     });
-    uid2::basic_client<fake_transport> c(fake, options(clock));
+    uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
     auto r = run(c.async_generate(in));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), errc::authentication_failed);
   }
   {  // not base64 at all
-    fake_transport fake;
+    tokenmint::testing::fake_transport fake;
     fake.respond(200, "<html>gateway</html>");
-    uid2::basic_client<fake_transport> c(fake, options(clock));
+    uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
     auto r = run(c.async_generate(in));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), errc::invalid_base64);
@@ -238,14 +240,14 @@ TEST(Uid2Client, CryptoFailuresHaveTheirOwnCodes) {
 TEST(Uid2Client, ServiceErrorsKeepTheServersWords) {
   fixed_clock clock(now_ms);
   auto in = *identity_input::from_email("user@example.com");
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.respond(400, R"({"status":"client_error","message":"Invalid Identifier"})")
       .respond(401, R"({"status":"unauthorized"})")
       .respond(502, "Bad Gateway from the load balancer")
       .fail(error{errc::timeout, "deadline of 10000 ms passed while reading the response"});
   auto no_retry = options(clock);
   no_retry.retry = policy::retry_policy::none();  // the mapping of each answer; retries: services/loopback_test
-  uid2::basic_client<fake_transport> c(fake, no_retry);
+  uid2::basic_client<tokenmint::testing::fake_transport> c(fake, no_retry);
   auto a = run(c.async_generate(in));
   ASSERT_FALSE(a);
   EXPECT_EQ(a.error(), errc::service_error);
@@ -264,13 +266,13 @@ TEST(Uid2Client, ServiceErrorsKeepTheServersWords) {
   EXPECT_EQ(t.error(), errc::timeout);
 
   // A 200 whose status is neither success nor optout is an error with the service's words.
-  fake_transport odd;
+  tokenmint::testing::fake_transport odd;
   auto op = std::make_shared<operator_side>();
   op->answer = [](const nlohmann::json&) {
     return std::string(R"({"status":"unknown","message":"No active encryption key available"})");
   };
   odd.on_request([op](const http::request& r, const request_options& o) { return (*op)(r, o); });
-  uid2::basic_client<fake_transport> c2(odd, options(clock));
+  uid2::basic_client<tokenmint::testing::fake_transport> c2(odd, options(clock));
   auto u = run(c2.async_generate(in));
   ASSERT_FALSE(u);
   EXPECT_EQ(u.error(), errc::service_error);
@@ -280,13 +282,13 @@ TEST(Uid2Client, ServiceErrorsKeepTheServersWords) {
 TEST(Uid2Client, RefreshSendsTheTokenByteExactAndOpensWithTheIdentitysKey) {
   fixed_clock clock(now_ms);
   const auto id = *identity::from_json(identity_body());
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   // Protocol 8.5: {"status":"optout"} sealed with this refresh_response_key.
   fake.respond(200, "Dw4NDAsKCQgHBgUEBmm+Fy/UBjEeqj85JYqeFtWF1hDcwOO/E1IGyU40eE/UpPE=");
   auto new_key = *make_key(std::string_view("P941vVeuyjaDRVnFQ8DPd0AZnW4bPeiJPXER2K9QXcU="), "k");
   const std::string renewed = identity_body(now_ms + 1000, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
-  fake.respond(200, *seal_refresh_response(new_key, R"({"body":)" + renewed + R"(,"status":"success"})"));
-  uid2::basic_client<fake_transport> c(fake, options(clock));
+  fake.respond(200, *tokenmint::testing::seal_refresh_response(new_key, R"({"body":)" + renewed + R"(,"status":"success"})"));
+  uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
   auto optout = run(c.async_refresh(id));
   ASSERT_TRUE(optout) << optout.error().describe();
   EXPECT_EQ(optout->status, token_status::optout);
@@ -301,12 +303,12 @@ TEST(Uid2Client, RefreshSendsTheTokenByteExactAndOpensWithTheIdentitysKey) {
   EXPECT_EQ(*req.headers.get("authorization"), "Bearer test-api-key");
 
   // Without an API key, no Authorization header.
-  fake_transport anon;
+  tokenmint::testing::fake_transport anon;
   anon.respond(200, "Dw4NDAsKCQgHBgUEBmm+Fy/UBjEeqj85JYqeFtWF1hDcwOO/E1IGyU40eE/UpPE=");
   auto o = options(clock);
   o.api_key = {};
   o.client_secret = {};
-  uid2::basic_client<fake_transport> no_key(anon, o);
+  uid2::basic_client<tokenmint::testing::fake_transport> no_key(anon, o);
   ASSERT_TRUE(run(no_key.async_refresh(id)));
   EXPECT_FALSE(anon.exchanges()[0].request.headers.contains("authorization"));
 }
@@ -315,10 +317,11 @@ TEST(Uid2Client, RefreshRefusesAnAlreadyExpiredIdentityAndReadsLegacyPlainAnswer
   fixed_clock clock(now_ms);
   const auto id = *identity::from_json(identity_body());
   auto key = *make_key(std::string_view("P941vVeuyjaDRVnFQ8DPd0AZnW4bPeiJPXER2K9QXcU="), "k");
-  fake_transport fake;
-  fake.respond(200, *seal_refresh_response(key, R"({"body":)" + identity_body(now_ms - 90'000'000) + R"(,"status":"success"})"));
+  tokenmint::testing::fake_transport fake;
+  fake.respond(200, *tokenmint::testing::seal_refresh_response(
+                        key, R"({"body":)" + identity_body(now_ms - 90'000'000) + R"(,"status":"success"})"));
   fake.respond(400, R"({"status":"expired_token","message":"Expired Token presented"})");
-  uid2::basic_client<fake_transport> c(fake, options(clock));
+  uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
   auto expired = run(c.async_refresh(id));
   ASSERT_FALSE(expired);
   EXPECT_EQ(expired.error(), errc::invalid_response);
@@ -328,9 +331,9 @@ TEST(Uid2Client, RefreshRefusesAnAlreadyExpiredIdentityAndReadsLegacyPlainAnswer
 
   identity legacy = id;
   legacy.refresh_response_key.clear();
-  fake_transport plain;
+  tokenmint::testing::fake_transport plain;
   plain.respond(200, R"({"status":"optout"})");
-  uid2::basic_client<fake_transport> c2(plain, options(clock));
+  uid2::basic_client<tokenmint::testing::fake_transport> c2(plain, options(clock));
   auto r = run(c2.async_refresh(legacy));
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(r->status, token_status::optout);
@@ -338,13 +341,13 @@ TEST(Uid2Client, RefreshRefusesAnAlreadyExpiredIdentityAndReadsLegacyPlainAnswer
 
 TEST(Uid2Client, Validate) {
   fixed_clock clock(now_ms);
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   auto op = std::make_shared<operator_side>();
   op->answer = [](const nlohmann::json& req) {
     return std::string(req["token"] == "good" ? R"({"body":true,"status":"success"})" : R"({"body":false,"status":"success"})");
   };
   fake.on_request([op](const http::request& r, const request_options& o) { return (*op)(r, o); });
-  uid2::basic_client<fake_transport> c(fake, options(clock));
+  uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
   auto in = *identity_input::from_email("validate@example.com");
   auto yes = run(c.async_validate("good", in));
   auto no = run(c.async_validate("other", in));
@@ -356,7 +359,7 @@ TEST(Uid2Client, Validate) {
 
 TEST(Uid2Client, IdentityMapAlignsResultsAndSplitsBatches) {
   fixed_clock clock(now_ms);
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   auto op = std::make_shared<operator_side>();
   // Maps each identifier to "uid-<value>", opts out "optout@example.com"'s hash.
   const std::string optout_hash = *hash_email("optout@example.com");
@@ -372,7 +375,7 @@ TEST(Uid2Client, IdentityMapAlignsResultsAndSplitsBatches) {
     return nlohmann::json{{"body", body}, {"status", "success"}}.dump();
   };
   fake.on_request([op](const http::request& r, const request_options& o) { return (*op)(r, o); });
-  uid2::basic_client<fake_transport> c(fake, options(clock));
+  uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
   std::vector<identity_input> inputs;
   inputs.push_back(*identity_input::from_phone("+12345678901"));
   inputs.push_back(*identity_input::from_email("optout@example.com"));
@@ -427,14 +430,14 @@ TEST(Refresher, RetriesTransientFailuresAndStopsOnRejection) {
   fixed_clock clock(now_ms);
   const auto id = *identity::from_json(identity_body(now_ms - 1'000'000));  // due now
   auto key = *make_key(std::string_view("P941vVeuyjaDRVnFQ8DPd0AZnW4bPeiJPXER2K9QXcU="), "k");
-  fake_transport fake;
+  tokenmint::testing::fake_transport fake;
   fake.fail(error{errc::network, "connection reset"})
       .respond(503, "unavailable")
-      .respond(200,
-               *seal_refresh_response(key, R"({"body":)" + identity_body(now_ms, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=") +
-                                               R"(,"status":"success"})"))
+      .respond(200, *tokenmint::testing::seal_refresh_response(
+                        key, R"({"body":)" + identity_body(now_ms, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=") +
+                                 R"(,"status":"success"})"))
       .respond(400, R"({"status":"invalid_token","message":"Invalid Token presented"})");
-  uid2::basic_client<fake_transport> c(fake, options(clock));
+  uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
   refresher_options ro;
   ro.jitter = std::chrono::milliseconds(0);
   ro.retry_after = std::chrono::milliseconds(1);

@@ -1,6 +1,7 @@
 // uid2/envelope: the shared vectors byte for byte, the operator's own envelopes and messages,
 // tamper and truncation, and IV/nonce uniqueness over a million envelopes.
 #include <tokenmint/codec/base64.hpp>
+#include <tokenmint/testing/testing.hpp>
 #include <tokenmint/codec/hex.hpp>
 #include <tokenmint/uid2/envelope.hpp>
 
@@ -61,8 +62,8 @@ TEST(Envelope, OperatorSideOpensTheVectors) {
     auto key = uid2::make_key(v.at("secret_b64").get<std::string>()).value();
     std::vector<std::uint8_t> scratch;
     const auto p = params_from(v);
-    auto opened =
-        uid2::open_request(key, v.at("expected_envelope_b64").get<std::string>(), p.timestamp_ms, uid2::flavour::uid2, scratch);
+    auto opened = tokenmint::testing::open_request(key, v.at("expected_envelope_b64").get<std::string>(), p.timestamp_ms,
+                                                   uid2::flavour::uid2, scratch);
     ASSERT_TRUE(opened) << opened.error();
     EXPECT_EQ(opened->json, v.at("plaintext_json").get<std::string>());
     EXPECT_EQ(opened->timestamp_ms, p.timestamp_ms);
@@ -89,7 +90,8 @@ TEST(Envelope, ResponseVector) {
   const auto iv = from_hex_array<12>(v.at("iv_hex").get<std::string>());
   const std::string expected = v.at("expected_response_b64").get<std::string>();
 
-  auto sealed = uid2::seal_response(key, v.at("timestamp_ms").get<std::int64_t>(), nonce, R"({"status":"optout"})", iv);
+  auto sealed =
+      tokenmint::testing::seal_response(key, v.at("timestamp_ms").get<std::int64_t>(), nonce, R"({"status":"optout"})", iv);
   ASSERT_TRUE(sealed);
   EXPECT_EQ(*sealed, expected);
 
@@ -106,7 +108,7 @@ TEST(Envelope, RefreshResponseVector) {
   const auto iv = from_hex_array<12>(v.at("iv_hex").get<std::string>());
   const std::string expected = v.at("expected_response_b64").get<std::string>();
 
-  auto sealed = uid2::seal_refresh_response(key, R"({"status":"optout"})", iv);
+  auto sealed = tokenmint::testing::seal_refresh_response(key, R"({"status":"optout"})", iv);
   ASSERT_TRUE(sealed);
   EXPECT_EQ(*sealed, expected);
   EXPECT_EQ(base64::decode(expected)->size(), 47u);  // 12 + 19 + 16, as the protocol page says
@@ -235,8 +237,8 @@ TEST(OperatorSide, OpensTheOperatorsValidEnvelope) {
   const auto& v = doc.at("valid_request");
   auto key = uid2::make_key(v.at("secret_b64").get<std::string>()).value();
   std::vector<std::uint8_t> scratch;
-  auto r =
-      uid2::open_request(key, v.at("body").get<std::string>(), v.at("now_ms").get<std::int64_t>(), uid2::flavour::uid2, scratch);
+  auto r = tokenmint::testing::open_request(key, v.at("body").get<std::string>(), v.at("now_ms").get<std::int64_t>(),
+                                            uid2::flavour::uid2, scratch);
   ASSERT_TRUE(r) << r.error();
   EXPECT_EQ(nlohmann::json::parse(r->json), v.at("expected_payload"));
 }
@@ -246,8 +248,8 @@ TEST(OperatorSide, MalformedJsonPayload) {
   const auto& v = doc.at("malformed_json_request");
   auto key = uid2::make_key(v.at("secret_b64").get<std::string>()).value();
   std::vector<std::uint8_t> scratch;
-  auto r =
-      uid2::open_request(key, v.at("body").get<std::string>(), v.at("now_ms").get<std::int64_t>(), uid2::flavour::uid2, scratch);
+  auto r = tokenmint::testing::open_request(key, v.at("body").get<std::string>(), v.at("now_ms").get<std::int64_t>(),
+                                            uid2::flavour::uid2, scratch);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_json);
   EXPECT_EQ(r.error().message, v.at("expected_message").get<std::string>());
@@ -260,7 +262,7 @@ TEST(OperatorSide, MessagesInTheOperatorsOrder) {
   const std::int64_t now = 1710907366130;
   std::vector<std::uint8_t> scratch;
   auto open = [&](std::string_view body, uid2::flavour f = uid2::flavour::uid2) {
-    return uid2::open_request(key, body, now, f, scratch);
+    return tokenmint::testing::open_request(key, body, now, f, scratch);
   };
   auto starts = [](const std::string& s, const nlohmann::json& prefix) { return s.rfind(prefix.get<std::string>(), 0) == 0; };
 
@@ -292,8 +294,8 @@ TEST(OperatorSide, MessagesInTheOperatorsOrder) {
   EXPECT_TRUE(starts(version.error().message, m.at("version_2_prefix")));
 
   auto wrong = uid2::make_key(doc.at("wrong_secret_b64").get<std::string>()).value();
-  auto wrong_key =
-      uid2::open_request(wrong, doc.at("valid_request").at("body").get<std::string>(), now, uid2::flavour::uid2, scratch);
+  auto wrong_key = tokenmint::testing::open_request(wrong, doc.at("valid_request").at("body").get<std::string>(), now,
+                                                    uid2::flavour::uid2, scratch);
   EXPECT_EQ(wrong_key.error().code, errc::authentication_failed);
   EXPECT_TRUE(starts(wrong_key.error().message, m.at("wrong_key_prefix")));
   EXPECT_NE(wrong_key.error().message.find(m.at("docs_uid2").get<std::string>()), std::string::npos);
@@ -312,7 +314,7 @@ TEST(OperatorSide, TimestampWindowMatchesJavaDurationArithmetic) {
     p.timestamp_ms = now - d;
     const std::string body = uid2::seal_request(key, p, R"({"email":"a@b.c"})").value();
     std::vector<std::uint8_t> scratch;
-    auto r = uid2::open_request(key, body, now, uid2::flavour::uid2, scratch);
+    auto r = tokenmint::testing::open_request(key, body, now, uid2::flavour::uid2, scratch);
     EXPECT_EQ(r.has_value(), ok) << "d=" << d;
     if (!ok) {
       EXPECT_EQ(r.error().code, errc::timestamp_out_of_window);
@@ -324,7 +326,7 @@ TEST(OperatorSide, TimestampWindowMatchesJavaDurationArithmetic) {
     uid2::request_params p{};
     p.timestamp_ms = ts;
     std::vector<std::uint8_t> scratch;
-    auto r = uid2::open_request(key, uid2::seal_request(key, p, "{}").value(), now, uid2::flavour::uid2, scratch);
+    auto r = tokenmint::testing::open_request(key, uid2::seal_request(key, p, "{}").value(), now, uid2::flavour::uid2, scratch);
     EXPECT_EQ(r.error().code, errc::timestamp_out_of_window);
   }
 }
@@ -334,11 +336,11 @@ TEST(OperatorSide, EmptyPayloadAndNonObjects) {
   uid2::request_params p{};
   p.timestamp_ms = 1000;
   std::vector<std::uint8_t> scratch;
-  auto empty = uid2::open_request(key, uid2::seal_request(key, p, "").value(), 1000, uid2::flavour::uid2, scratch);
+  auto empty = tokenmint::testing::open_request(key, uid2::seal_request(key, p, "").value(), 1000, uid2::flavour::uid2, scratch);
   ASSERT_TRUE(empty);  // exactly 45 bytes: the operator sees no payload
   EXPECT_TRUE(empty->json.empty());
   for (const char* bad : {"[1]", "\"s\"", "{\"a\":1} x", "{", "null"}) {
-    auto r = uid2::open_request(key, uid2::seal_request(key, p, bad).value(), 1000, uid2::flavour::uid2, scratch);
+    auto r = tokenmint::testing::open_request(key, uid2::seal_request(key, p, bad).value(), 1000, uid2::flavour::uid2, scratch);
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().message, "Invalid payload in body: Data is not valid json string.") << bad;
   }
@@ -353,7 +355,7 @@ TEST(OperatorSide, EveryFlippedByteIsRejected) {
     auto bad = good;
     bad[i] ^= 0x80;
     std::vector<std::uint8_t> scratch;
-    auto r = uid2::open_request(key, base64::encode(bad), now, uid2::flavour::uid2, scratch);
+    auto r = tokenmint::testing::open_request(key, base64::encode(bad), now, uid2::flavour::uid2, scratch);
     ASSERT_FALSE(r) << i;
     EXPECT_EQ(r.error().code, i == 0 ? errc::envelope_version : errc::authentication_failed) << i;
     EXPECT_FALSE(contains(scratch, "test@example.com")) << i;

@@ -1,7 +1,7 @@
 // The sandbox operator over real loopback sockets: the UID2 and EUID clients end to end through
 // https_transport, and the operator's own error messages (protocol section 5) on raw requests.
 #include <tokenmint/uid2/client.hpp>
-#include <tokenmint/uid2/sandbox.hpp>
+#include <tokenmint/testing/sandbox.hpp>
 #include <tokenmint/uid2/refresher.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
@@ -24,11 +24,11 @@ const std::string insufficient = "CPehXK9PehXK9ABAMBFRACBoADAAAEJAAIYgAKwAQAKgAr
 struct fixture {
   asio::io_context io;
   fixed_clock clock{t0};
-  uid2::sandbox box{io.get_executor(), [this] {
-                      sandbox_options o;
-                      o.clock = &clock;
-                      return o;
-                    }()};
+  tokenmint::testing::sandbox box{io.get_executor(), [this] {
+                                    tokenmint::testing::sandbox_options o;
+                                    o.clock = &clock;
+                                    return o;
+                                  }()};
   https_transport transport{io.get_executor()};
 
   fixture() {
@@ -332,14 +332,14 @@ TEST(Sandbox, RefreshRulesAndMessages) {
 TEST(Sandbox, LifetimesAreConfigurable) {
   asio::io_context io;
   fixed_clock clock(t0);
-  sandbox_options o;
+  tokenmint::testing::sandbox_options o;
   o.clock = &clock;
   o.identity_lifetime = std::chrono::seconds(60);
   o.refresh_after = std::chrono::seconds(30);
   o.refresh_lifetime = std::chrono::seconds(120);
   o.api_key = "k";
   o.client_secret = "ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16Spo=";
-  uid2::sandbox box(io.get_executor(), o);
+  tokenmint::testing::sandbox box(io.get_executor(), o);
   ASSERT_TRUE(box.status());
   EXPECT_EQ(box.client_secret(), o.client_secret);
   box.start();
@@ -358,18 +358,18 @@ TEST(Sandbox, LifetimesAreConfigurable) {
   EXPECT_EQ((*got)->identity->refresh_from, t0 + 30'000);
   EXPECT_EQ((*got)->identity->refresh_expires, t0 + 120'000);
 
-  sandbox_options bad;
+  tokenmint::testing::sandbox_options bad;
   bad.client_secret = "c2hvcnQ=";
-  EXPECT_FALSE(uid2::sandbox(io.get_executor(), bad).status());
+  EXPECT_FALSE(tokenmint::testing::sandbox(io.get_executor(), bad).status());
 }
 
 TEST(Refresher, KeepsAnIdentityFreshUntilCancelled) {
   asio::io_context io;
   fixed_clock clock(t0);
-  sandbox_options so;
+  tokenmint::testing::sandbox_options so;
   so.clock = &clock;
   so.refresh_after = std::chrono::seconds(0);  // due at once: no real waiting in the test
-  uid2::sandbox box(io.get_executor(), so);
+  tokenmint::testing::sandbox box(io.get_executor(), so);
   box.start();
   client_options co;
   co.base_url = box.base_url();

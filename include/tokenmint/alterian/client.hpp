@@ -4,9 +4,8 @@
 
 #include <tokenmint/alterian/models.hpp>
 #include <tokenmint/auth/credentials.hpp>
-#include <tokenmint/detail/service.hpp>
+#include <tokenmint/service/helpers.hpp>
 #include <tokenmint/json/write.hpp>
-#include <tokenmint/policy/call.hpp>
 #include <tokenmint/transport/https_transport.hpp>
 #include <tokenmint/transport/transport.hpp>
 
@@ -38,7 +37,7 @@ inline tokenmint::error http_error(std::string_view operation, const http::respo
   diagnostics d;
   d.http_status = res.status;
   d.raw_body = res.body;
-  d.headers = tokenmint::detail::keep_headers(res, {"x-request-id", "x-correlation-id"});
+  d.headers = service::keep_headers(res, {"x-request-id", "x-correlation-id"});
   if (auto b = json::read<operation_result<json::value>>(res.body)) {
     d.service_status = b->status_code.value_or("");
     d.service_message = b->debug_text();
@@ -52,15 +51,12 @@ inline tokenmint::error http_error(std::string_view operation, const http::respo
   std::string msg = "alterian " + std::string(operation) + ": HTTP " + std::to_string(res.status);
   if (!d.service_status.empty()) msg += ' ' + d.service_status;
   if (!d.service_message.empty()) msg += ": " + d.service_message;
-  return tokenmint::error{tokenmint::detail::status_errc(res.status), std::move(msg), std::move(d)};
+  return tokenmint::error{service::status_errc(res.status), std::move(msg), std::move(d)};
 }
 
 }  // namespace detail
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
 /// The TokenApi over `Transport`; `alterian::client` uses `https_transport`. Every call returns
 /// the service's `OperationResult` (`status_code`, `detail`, `debug_message`, `cursor`) with its
@@ -149,30 +145,28 @@ class basic_client {
   template <class R>
   asio::awaitable<result<R>> call(std::string_view operation, std::string body, bool replay_safe,
                                   std::span<const std::string_view> sensitive) {
-    auto base = tokenmint::detail::trimmed_base_url(options_.base_url, "alterian");
+    auto base = service::trimmed_base_url(options_.base_url, "alterian");
     if (!base) co_return std::move(base).error();
     const auth::api_key_header credential{"X-Api-Key", options_.api_key, {}};
     if (auto ok = credential.check(); !ok) co_return std::move(ok).error();
     const std::string url = *base + '/' + std::string(operation);
     auto make = [&]() -> result<http::request> {
-      http::request req = tokenmint::detail::make_post(url, "application/json", body, options_.user_agent);
+      http::request req = service::make_post(url, "application/json", body, options_.user_agent);
       credential.apply(req);
       return req;
     };
-    policy::call_info info{"alterian", operation, replay_safe, sensitive, nullptr};
+    service::call_info info{"alterian", operation, replay_safe, sensitive, nullptr};
     auto to_error = [operation](const http::response& r) { return detail::http_error(operation, r); };
-    auto res = co_await tokenmint::detail::send_checked(transport_, make, options_.call, info, to_error);
+    auto res = co_await service::send_checked(transport_, make, options_.call, info, to_error);
     if (!res) co_return std::move(res).error();
-    co_return tokenmint::detail::read_answer<R>("alterian " + std::string(operation), *res);
+    co_return service::read_answer<R>("alterian " + std::string(operation), *res);
   }
 
   Transport transport_;
   client_options options_;
 };
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_END
 
 using client = basic_client<https_transport>;
 

@@ -4,7 +4,7 @@
 
 #include <tokenmint/core/secret.hpp>
 #include <tokenmint/json/json.hpp>
-#include <tokenmint/policy/call.hpp>
+#include <tokenmint/service/call_options.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -101,9 +101,9 @@ struct client_options {
   /// The customer's server, e.g. `https://alterian.example.com/services/api.svc/jsonsdk`; the
   /// client appends the operation name (`/CreateStaticToken`, ...).
   std::string base_url;
-  secret_string api_key;      ///< a CM token GUID, sent as `X-Api-Key`
-  std::string user_agent;     ///< empty: "tokenmint-cpp/<version>"
-  policy::call_options call;  ///< timeout, retries, hooks
+  secret_string api_key;       ///< a CM token GUID, sent as `X-Api-Key`
+  std::string user_agent;      ///< empty: "tokenmint-cpp/<version>"
+  service::call_options call;  ///< timeout, retries, hooks
 };
 
 }  // namespace tokenmint::alterian

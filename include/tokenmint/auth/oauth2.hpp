@@ -7,7 +7,7 @@
 #include <tokenmint/core/clock.hpp>
 #include <tokenmint/core/result.hpp>
 #include <tokenmint/core/secret.hpp>
-#include <tokenmint/transport/detail/asio.hpp>
+#include <tokenmint/detail/asio.hpp>
 
 #include <asio/steady_timer.hpp>
 
@@ -19,10 +19,10 @@
 #include <string>
 #include <utility>
 
-namespace tokenmint::oauth2 {
+namespace tokenmint::auth {
 
 /// An access token as a token endpoint issued it.
-struct token {
+struct oauth2_token {
   secret_string access_token;
   std::string token_type = "Bearer";
   std::chrono::seconds expires_in{0};  ///< lifetime from issue; 0: the endpoint did not say
@@ -31,7 +31,7 @@ struct token {
 };
 
 /// When the provider refreshes.
-struct cache_options {
+struct token_cache_options {
   std::chrono::seconds refresh_margin{60};               ///< refresh this long before expiry...
   std::chrono::milliseconds jitter{10'000};              ///< ...minus up to this much, drawn per token
   std::chrono::seconds assumed_lifetime{300};            ///< for a token issued without `expires_in`
@@ -40,14 +40,10 @@ struct cache_options {
   std::function<double()> random;                        ///< uniform [0,1) for the jitter; empty: a PRNG
 };
 
-// g++ 12 at -O2 reports a false -Wmismatched-new-delete on Asio coroutine frames; see uid2/client.hpp.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
 /// A client-credentials token provider over `Source`, anything with
-/// `asio::awaitable<result<oauth2::token>> async_generate_token()` (e.g. `benchling::basic_client`).
+/// `asio::awaitable<result<auth::oauth2_token>> async_generate_token()` (e.g. `benchling::basic_client`).
 /// - `async_token()` returns the cached token while it is fresh; past `expires - margin - jitter`
 ///   one coroutine refreshes and every other caller waits for that one refresh (single flight).
 /// - A failed refresh is reported only if the old token has expired; otherwise the old token is
@@ -60,12 +56,12 @@ struct cache_options {
 template <class Source>
 class client_credentials {
  public:
-  explicit client_credentials(Source source, cache_options options = {})
+  explicit client_credentials(Source source, token_cache_options options = {})
       : source_(std::move(source)), options_(std::move(options)) {}
 
   Source& source() noexcept { return source_; }
 
-  asio::awaitable<result<auth::bearer>> async_token() {
+  asio::awaitable<result<bearer>> async_token() {
     const auto now = clock().now();
     if (token_ && now < refresh_at_) co_return token_->bearer();
     if (refreshing_) {
@@ -84,14 +80,14 @@ class client_credentials {
     if (!refreshing_) token_.reset();
   }
   /// Drops the cached token only if it is still `seen` (another caller may have replaced it).
-  void invalidate(const auth::bearer& seen) noexcept {
+  void invalidate(const bearer& seen) noexcept {
     if (token_ && token_->access_token.reveal() == seen.token.reveal()) invalidate();
   }
 
-  /// Runs `f(auth::bearer)` (returning `asio::awaitable<result<T>>`) with a valid token; after
+  /// Runs `f(bearer)` (returning `asio::awaitable<result<T>>`) with a valid token; after
   /// `errc::unauthorized`, once more with a fresh one.
   template <class F>
-  auto async_call(F f) -> decltype(f(std::declval<const auth::bearer&>())) {
+  auto async_call(F f) -> decltype(f(std::declval<const bearer&>())) {
     auto t = co_await async_token();
     if (!t) co_return std::move(t).error();
     auto r = co_await f(*t);
@@ -160,8 +156,8 @@ class client_credentials {
   }
 
   Source source_;
-  cache_options options_;
-  std::optional<token> token_;
+  token_cache_options options_;
+  std::optional<oauth2_token> token_;
   unix_ms refresh_at_{};
   unix_ms expires_at_{};
   bool refreshing_ = false;
@@ -171,8 +167,6 @@ class client_credentials {
   std::size_t refreshes_ = 0;
 };
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_END
 
-}  // namespace tokenmint::oauth2
+}  // namespace tokenmint::auth

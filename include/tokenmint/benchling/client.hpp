@@ -4,9 +4,8 @@
 #include <tokenmint/auth/credentials.hpp>
 #include <tokenmint/auth/oauth2.hpp>
 #include <tokenmint/benchling/models.hpp>
-#include <tokenmint/detail/service.hpp>
+#include <tokenmint/service/helpers.hpp>
 #include <tokenmint/http/url.hpp>
-#include <tokenmint/policy/call.hpp>
 #include <tokenmint/transport/https_transport.hpp>
 #include <tokenmint/transport/transport.hpp>
 
@@ -29,7 +28,7 @@ inline tokenmint::error http_error(const http::response& res) {
   diagnostics d;
   d.http_status = res.status;
   d.raw_body = res.body;
-  d.headers = tokenmint::detail::keep_headers(res, {"x-rate-limit-", "x-request-id"});
+  d.headers = service::keep_headers(res, {"x-rate-limit-", "x-request-id"});
   if (auto b = json::read<error_body>(res.body); b && b->error) {
     d.service_status = b->error->type.value_or("");
     d.service_message = b->error->message.value_or("");
@@ -39,15 +38,12 @@ inline tokenmint::error http_error(const http::response& res) {
   std::string msg = "benchling generate_token: HTTP " + std::to_string(res.status);
   if (!d.service_status.empty()) msg += ' ' + d.service_status;
   if (!d.service_message.empty()) msg += ": " + d.service_message;
-  return tokenmint::error{tokenmint::detail::status_errc(res.status), std::move(msg), std::move(d)};
+  return tokenmint::error{service::status_errc(res.status), std::move(msg), std::move(d)};
 }
 
 }  // namespace detail
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
 /// Benchling's token endpoint over `Transport`; `benchling::client` uses `https_transport`.
 /// Not thread-safe: use from one strand; calls may overlap. Bounded by `options.call`, honours
@@ -68,8 +64,8 @@ class basic_client {
   /// credentials, before any request), `unauthorized` (401 `invalid_client`), `service_error`
   /// (400 `invalid_request`/`invalid_grant`/..., other statuses), `rate_limited` (429 after
   /// retries), `invalid_response` (no `access_token`, a token type other than Bearer).
-  asio::awaitable<result<oauth2::token>> async_generate_token() {
-    auto base = tokenmint::detail::trimmed_base_url(options_.base_url, "benchling");
+  asio::awaitable<result<auth::oauth2_token>> async_generate_token() {
+    auto base = service::trimmed_base_url(options_.base_url, "benchling");
     if (!base) co_return std::move(base).error();
     const auth::basic credential{options_.client_id, options_.client_secret};
     if (auto ok = credential.check(); !ok)
@@ -81,16 +77,15 @@ class basic_client {
         http::form_append(form, "client_id", options_.client_id);
         http::form_append(form, "client_secret", options_.client_secret.reveal());
       }
-      http::request req =
-          tokenmint::detail::make_post(url, "application/x-www-form-urlencoded", std::move(form), options_.user_agent);
+      http::request req = service::make_post(url, "application/x-www-form-urlencoded", std::move(form), options_.user_agent);
       if (!options_.credentials_in_body) credential.apply(req);
       return req;
     };
     static constexpr std::string_view sensitive[] = {"access_token", "client_secret"};
-    policy::call_info info{"benchling", "generate_token", true, sensitive, nullptr};
-    auto res = co_await tokenmint::detail::send_checked(transport_, make, options_.call, info, &detail::http_error);
+    service::call_info info{"benchling", "generate_token", true, sensitive, nullptr};
+    auto res = co_await service::send_checked(transport_, make, options_.call, info, &detail::http_error);
     if (!res) co_return std::move(res).error();
-    auto body = tokenmint::detail::read_answer<token_response>("benchling generate_token", *res);
+    auto body = service::read_answer<token_response>("benchling generate_token", *res);
     tokenmint::detail::cleanse(res->body.data(), res->body.size());
     if (!body) co_return std::move(body).error();
     if (!body->access_token || body->access_token->empty())
@@ -100,7 +95,7 @@ class basic_client {
                                  "benchling generate_token: token_type \"" + *body->token_type + "\", expected Bearer"};
     if (body->expires_in && *body->expires_in < 0)
       co_return tokenmint::error{errc::invalid_response, "benchling generate_token: negative expires_in"};
-    oauth2::token t;
+    auth::oauth2_token t;
     t.access_token = secret_string(*body->access_token);
     tokenmint::detail::cleanse(body->access_token->data(), body->access_token->size());
     t.token_type = body->token_type.value_or("Bearer");
@@ -113,15 +108,13 @@ class basic_client {
   client_options options_;
 };
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_END
 
 using client = basic_client<https_transport>;
 
 /// Benchling tokens cached and refreshed ahead of expiry: `co_await p.async_token()` gives an
 /// `auth::bearer` for Benchling's other endpoints; `p.async_call(f)` retries once after a 401.
 template <class Transport>
-using token_provider = oauth2::client_credentials<basic_client<Transport>>;
+using token_provider = auth::client_credentials<basic_client<Transport>>;
 
 }  // namespace tokenmint::benchling

@@ -1,10 +1,9 @@
 // Benchling OAuth2 client-credentials token endpoint: wire models and client options.
 #pragma once
 
-#include <tokenmint/auth/oauth2.hpp>
 #include <tokenmint/core/secret.hpp>
 #include <tokenmint/json/json.hpp>
-#include <tokenmint/policy/call.hpp>
+#include <tokenmint/service/call_options.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -13,7 +12,7 @@
 namespace tokenmint::benchling {
 
 /// `TokenResponse` as sent (the schema makes every member optional; the client requires
-/// `access_token` and returns an `oauth2::token`).
+/// `access_token` and returns an `auth::oauth2_token`).
 struct token_response {
   std::optional<std::string> access_token;
   std::optional<std::string> token_type;
@@ -42,8 +41,8 @@ struct client_options {
   /// false (default): credentials as HTTP Basic, as Benchling's spec asks; true: as
   /// `client_id`/`client_secret` form fields.
   bool credentials_in_body = false;
-  std::string user_agent;     ///< empty: "tokenmint-cpp/<version>"
-  policy::call_options call;  ///< timeout, retries (honours x-rate-limit-reset), hooks
+  std::string user_agent;      ///< empty: "tokenmint-cpp/<version>"
+  service::call_options call;  ///< timeout, retries (honours x-rate-limit-reset), hooks
 };
 
 /// The API base of a Benchling tenant: `https://<tenant>.benchling.com/api/v2`.

@@ -3,7 +3,7 @@
 
 #include <tokenmint/detail/config.hpp>
 
-#include <openssl/crypto.h>
+#include <tokenmint/detail/cleanse.hpp>
 
 #include <array>
 #include <cstddef>
@@ -20,11 +20,6 @@ namespace tokenmint {
 
 namespace detail {
 
-/// Overwrite [data, data + size) in a way the optimizer cannot elide.
-inline void cleanse(void* data, std::size_t size) noexcept {
-  if (data != nullptr && size != 0) OPENSSL_cleanse(data, size);
-}
-
 template <class T>
 concept contiguous_bytes = requires(T& t) {
   { t.data() };
@@ -37,7 +32,7 @@ concept contiguous_bytes = requires(T& t) {
 inline constexpr std::string_view redacted = "<redacted>";
 
 /// Owns a secret value (API key, client secret, token, key bytes). Contract:
-/// - the value's bytes are overwritten with OPENSSL_cleanse when the secret is destroyed,
+/// - the value's bytes are overwritten with `detail::cleanse` when the secret is destroyed,
 ///   assigned over, or moved from (a moved-from secret is empty);
 /// - no streaming or formatting path prints it: `operator<<` and `to_string` give `<redacted>`;
 ///   the only way to the clear value is the explicit `reveal()`;

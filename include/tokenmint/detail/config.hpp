@@ -29,3 +29,15 @@
 #define TOKENMINT_UNLIKELY(x) (x)
 #define TOKENMINT_NOINLINE
 #endif
+
+// g++ 12 at -O2 reports a false -Wmismatched-new-delete on coroutine frames allocated by Asio's
+// awaitable_frame_base (its class-specific operator new/delete pair is matched). Every header
+// that defines coroutines wraps them in this pair, so the warning is silenced there only.
+#if defined(__GNUC__) && !defined(__clang__)
+#define TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN \
+  _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wmismatched-new-delete\"")
+#define TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_END _Pragma("GCC diagnostic pop")
+#else
+#define TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
+#define TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_END
+#endif

@@ -2,10 +2,9 @@
 #pragma once
 
 #include <tokenmint/auth/credentials.hpp>
-#include <tokenmint/detail/service.hpp>
+#include <tokenmint/service/helpers.hpp>
 #include <tokenmint/hubspot/models.hpp>
 #include <tokenmint/json/write.hpp>
-#include <tokenmint/policy/call.hpp>
 #include <tokenmint/transport/https_transport.hpp>
 #include <tokenmint/transport/transport.hpp>
 
@@ -48,7 +47,7 @@ inline tokenmint::error http_error(const http::response& res) {
   diagnostics d;
   d.http_status = res.status;
   d.raw_body = res.body;
-  d.headers = tokenmint::detail::keep_headers(res, {"x-hubspot-"});
+  d.headers = service::keep_headers(res, {"x-hubspot-"});
   if (auto id = res.headers.get("x-hubspot-correlation-id")) d.correlation_id = std::string(*id);
   if (auto b = json::read<error_body>(res.body)) {
     d.service_status = b->category.value_or(b->error_type.value_or(b->status.value_or("")));
@@ -66,7 +65,7 @@ inline tokenmint::error http_error(const http::response& res) {
   std::string msg = "hubspot create_visitor_token: HTTP " + std::to_string(res.status);
   if (!d.service_status.empty()) msg += ' ' + d.service_status;
   if (!d.service_message.empty()) msg += ": " + d.service_message;
-  return tokenmint::error{tokenmint::detail::status_errc(res.status), std::move(msg), std::move(d)};
+  return tokenmint::error{service::status_errc(res.status), std::move(msg), std::move(d)};
 }
 
 inline bool has_control(std::string_view s) noexcept {
@@ -75,11 +74,7 @@ inline bool has_control(std::string_view s) noexcept {
 
 }  // namespace detail
 
-// g++ 12 at -O2 reports a false -Wmismatched-new-delete on Asio coroutine frames; see uid2/client.hpp.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
 /// HubSpot visitor identification over `Transport`; `hubspot::client` uses `https_transport`.
 /// Not thread-safe: use from one strand; calls may overlap. Each call is bounded by
@@ -103,21 +98,21 @@ class basic_client {
   /// `errors[]` and the `X-HubSpot-*` headers, and `parse_error()` gives the typed body.
   asio::awaitable<result<visitor_token>> async_create_visitor_token(visitor_token_request request) {
     if (auto ok = check(request); !ok) co_return std::move(ok).error();
-    auto base = tokenmint::detail::trimmed_base_url(options_.base_url, "hubspot");
+    auto base = service::trimmed_base_url(options_.base_url, "hubspot");
     if (!base) co_return std::move(base).error();
     const auth::bearer credential{options_.access_token};
     if (auto ok = credential.check(); !ok) co_return std::move(ok).error();
     const std::string body = json::write(request);
     const std::string url = *base + options_.path;
     auto make = [&]() -> result<http::request> {
-      http::request req = tokenmint::detail::make_post(url, "application/json", body, options_.user_agent);
+      http::request req = service::make_post(url, "application/json", body, options_.user_agent);
       credential.apply(req);
       return req;
     };
-    policy::call_info info{"hubspot", "create_visitor_token", false, {}, &detail::retry_hint};
-    auto res = co_await tokenmint::detail::send_checked(transport_, make, options_.call, info, &detail::http_error);
+    service::call_info info{"hubspot", "create_visitor_token", false, {}, &detail::retry_hint};
+    auto res = co_await service::send_checked(transport_, make, options_.call, info, &detail::http_error);
     if (!res) co_return std::move(res).error();
-    auto token = tokenmint::detail::read_answer<visitor_token>("hubspot create_visitor_token", *res);
+    auto token = service::read_answer<visitor_token>("hubspot create_visitor_token", *res);
     if (token && token->token.empty())
       co_return tokenmint::error{errc::invalid_response, "hubspot create_visitor_token: empty token"};
     co_return token;
@@ -142,9 +137,7 @@ class basic_client {
   client_options options_;
 };
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_END
 
 using client = basic_client<https_transport>;
 

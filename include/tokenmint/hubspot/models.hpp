@@ -4,7 +4,7 @@
 
 #include <tokenmint/core/secret.hpp>
 #include <tokenmint/json/json.hpp>
-#include <tokenmint/policy/call.hpp>
+#include <tokenmint/service/call_options.hpp>
 
 #include <map>
 #include <optional>
@@ -66,8 +66,8 @@ struct client_options {
   std::string base_url = "https://api.hubapi.com";
   secret_string access_token;  ///< OAuth or private-app access token, sent as `Authorization: Bearer`
   std::string path = std::string(paths::conversations_v3);
-  std::string user_agent;     ///< empty: "tokenmint-cpp/<version>"
-  policy::call_options call;  ///< timeout, retries, limiter (`rate_limiter::hubspot_default()`), hooks
+  std::string user_agent;      ///< empty: "tokenmint-cpp/<version>"
+  service::call_options call;  ///< timeout, retries, limiter (`rate_limiter::hubspot_default()`), hooks
 };
 
 }  // namespace tokenmint::hubspot

@@ -32,7 +32,7 @@ struct request_options {
 };
 
 /// A transport: anything that sends an `http::request` and produces an `http::response` or an
-/// error, as an Asio awaitable. `https_transport` is the real one, `fake_transport` the scripted
+/// error, as an Asio awaitable. `https_transport` is the real one, `testing::fake_transport` the scripted
 /// one; users may plug in their own (a recorder, a proxy, a mock).
 template <class T>
 concept http_transport = requires(T& t, http::request req, request_options opts) {

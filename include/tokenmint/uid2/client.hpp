@@ -4,10 +4,11 @@
 #include <tokenmint/json/read.hpp>
 #include <tokenmint/json/value.hpp>
 #include <tokenmint/json/write.hpp>
-#include <tokenmint/policy/call.hpp>
+#include <tokenmint/service/helpers.hpp>
 #include <tokenmint/transport/https_transport.hpp>
 #include <tokenmint/transport/transport.hpp>
 #include <tokenmint/uid2/envelope.hpp>
+#include <tokenmint/uid2/identity_input.hpp>
 #include <tokenmint/uid2/models.hpp>
 
 #include <algorithm>
@@ -83,12 +84,7 @@ inline bool refresh_token_is_clean(std::string_view t) noexcept {
   });
 }
 
-// g++ 12 at -O2 reports a false -Wmismatched-new-delete on coroutine frames allocated by Asio's
-// awaitable_frame_base (its class-specific operator new/delete pair is matched); silenced here only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
 /// The UID2/EUID protocol over a transport; `uid2::basic_client` and `euid::basic_client` name it.
 /// Holds the client secret's key schedule (built once). Not thread-safe: use from one strand;
@@ -208,8 +204,8 @@ class basic_operator_client {
   }
 
  private:
-  policy::call_options call_opts() const {
-    policy::call_options o;
+  service::call_options call_opts() const {
+    service::call_options o;
     o.timeout = options_.timeout;
     o.retry = options_.retry;
     o.observe = options_.observe;
@@ -223,9 +219,9 @@ class basic_operator_client {
   /// other than 200 becomes the service's error, with the number of attempts.
   template <class Make>
   asio::awaitable<result<http::response>> send(std::string_view path, Make make) {
-    const policy::call_info info{name(F), path, false, {}, nullptr};
+    const service::call_info info{name(F), path, false, {}, nullptr};
     int attempts = 0;
-    auto res = co_await policy::send(transport_, make, call_, info, &attempts);
+    auto res = co_await service::send(transport_, make, call_, info, &attempts);
     if (!res) {
       tokenmint::error e = std::move(res).error();
       e.diag.attempts = attempts;
@@ -343,14 +339,12 @@ class basic_operator_client {
 
   Transport transport_;
   client_options options_;
-  policy::call_options call_;  // built once from options_
+  service::call_options call_;  // built once from options_
   std::optional<crypto::aes256_gcm> key_;
   std::optional<tokenmint::error> key_error_;
 };
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_END
 
 }  // namespace detail
 

@@ -13,6 +13,7 @@
 #include <tokenmint/core/result.hpp>
 #include <tokenmint/core/secret.hpp>
 #include <tokenmint/crypto/aes_gcm.hpp>
+#include <tokenmint/detail/endian.hpp>
 #include <tokenmint/json/validate.hpp>
 #include <tokenmint/uid2/flavour.hpp>
 
@@ -82,10 +83,8 @@ inline result<crypto::aes256_gcm> make_key(const secret_string& key_b64, std::st
 
 namespace detail {
 
-inline void store_be64(std::uint8_t* p, std::int64_t v) noexcept {
-  const auto u = static_cast<std::uint64_t>(v);
-  for (int i = 0; i < 8; ++i) p[i] = static_cast<std::uint8_t>(u >> (56 - 8 * i));
-}
+using tokenmint::detail::load_be64;
+using tokenmint::detail::store_be64;
 
 // The plaintext prefix of requests and responses: timestamp (int64 BE) then nonce.
 using envelope_header = std::array<std::uint8_t, timestamp_size + nonce_size>;
@@ -94,12 +93,6 @@ inline envelope_header make_header(std::int64_t timestamp_ms, const nonce_bytes&
   store_be64(h.data(), timestamp_ms);
   std::memcpy(h.data() + timestamp_size, nonce.data(), nonce_size);
   return h;
-}
-
-inline std::int64_t load_be64(const std::uint8_t* p) noexcept {
-  std::uint64_t u = 0;
-  for (int i = 0; i < 8; ++i) u = (u << 8) | p[i];
-  return static_cast<std::int64_t>(u);
 }
 
 // IV: the caller's (test vectors) or the key's own sequence.
@@ -278,135 +271,6 @@ inline result<std::string_view> open_refresh_response(crypto::aes256_gcm& key, s
                                                       std::vector<std::uint8_t>& buffer) {
   if (buffer.size() < open_scratch_size(body.size())) buffer.resize(open_scratch_size(body.size()));
   return open_refresh_response(key, body, std::span<std::uint8_t>(buffer));
-}
-
-// ------------------------------------------------------------------------------------------
-// Operator (server) side: what the sandbox serves, with the operator's checks and messages.
-// ------------------------------------------------------------------------------------------
-
-/// A request envelope opened by the operator side.
-struct opened_request {
-  std::int64_t timestamp_ms = 0;
-  nonce_bytes nonce{};
-  std::string_view json;  ///< may be empty (the operator then sees no payload); points into scratch
-};
-
-namespace detail {
-
-inline std::string with_docs_link(std::string_view message, flavour f) {
-  std::string out(message);
-  out += " See ";
-  out += docs_site(f);
-  out +=
-      "/docs/getting-started/gs-encryption-decryption#encryption-and-decryption-code-examples"
-      " for encryption and decryption code examples.";
-  return out;
-}
-
-inline bool looks_like_json(std::string_view s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
-  return i < s.size() && (s[i] == '{' || s[i] == '[');
-}
-
-/// The operator's clock rule: abs(Duration.between(ts, now).toMinutes()) > 1 is rejected, where
-/// Duration keeps floored seconds and toMinutes() truncates: -119 s <= now - ts < 120 s passes.
-inline bool timestamp_in_window(std::int64_t ts_ms, std::int64_t now_ms) noexcept {
-  std::int64_t d = 0;
-  if (__builtin_sub_overflow(now_ms, ts_ms, &d)) return false;
-  std::int64_t secs = d / 1000;
-  if (d % 1000 != 0 && d < 0) --secs;      // floor, as java.time.Duration stores it
-  const std::int64_t minutes = secs / 60;  // truncation, as Duration.toMinutes()
-  return minutes >= -1 && minutes <= 1;
-}
-
-}  // namespace detail
-
-/// Open a request body as the operator does (V2RequestUtil), in the operator's order and with
-/// its exact messages (section 5), so a client sees from the sandbox what production would say:
-///   empty                       -> body_missing           "Invalid body: Body is missing."
-///   plain JSON (raw or base64)  -> unencrypted_payload    "Invalid body: The request body is unencrypted JSON. ..."
-///   not base64                  -> invalid_base64         "Invalid body: Body is not valid base64. ..."
-///   under 45 bytes              -> envelope_too_short     "Invalid body: Body too short. Check encryption method. ..."
-///   version byte not 1          -> envelope_version       "Invalid body: Invalid request envelope format version: received X,
-///   must be 1. ..." tag fails                   -> authentication_failed  "Invalid body: Check encryption key (ClientSecret).
-///   ..." clock outside the window    -> timestamp_out_of_window "Invalid timestamp: Request too old or client time drift."
-///   payload not a JSON object   -> invalid_json           "Invalid payload in body: Data is not valid json string."
-/// `error.message` is the operator's message verbatim. `scratch` needs open_scratch_size(body.size()).
-inline result<opened_request> open_request(crypto::aes256_gcm& key, std::string_view body, std::int64_t now_ms, flavour f,
-                                           std::span<std::uint8_t> scratch) {
-  constexpr std::string_view unencrypted =
-      "Invalid body: The request body is unencrypted JSON. It must be an encrypted request envelope.";
-  if (body.empty()) return error{errc::body_missing, "Invalid body: Body is missing."};
-  const codec_result r = base64::decode(body, scratch);
-  if (r.ec == errc::buffer_too_small) return error{errc::buffer_too_small, "scratch buffer too small (need open_scratch_size)"};
-  if (!r) {
-    if (detail::looks_like_json(body)) return error{errc::unencrypted_payload, detail::with_docs_link(unencrypted, f)};
-    return error{errc::invalid_base64, detail::with_docs_link("Invalid body: Body is not valid base64.", f)};
-  }
-  const auto env = scratch.first(r.size);
-  if (detail::looks_like_json(as_chars(env))) return error{errc::unencrypted_payload, detail::with_docs_link(unencrypted, f)};
-  if (env.size() < request_overhead)
-    return error{errc::envelope_too_short, detail::with_docs_link("Invalid body: Body too short. Check encryption method.", f)};
-  if (env[0] != envelope_version) {
-    // Java prints the version byte signed.
-    const int received = static_cast<int>(static_cast<signed char>(env[0]));
-    return error{
-        errc::envelope_version,
-        detail::with_docs_link(
-            "Invalid body: Invalid request envelope format version: received " + std::to_string(received) + ", must be 1.", f)};
-  }
-  auto pt = detail::open_in_place(key, env.subspan(1), "request");
-  if (!pt) {
-    if (pt.error().code != errc::authentication_failed) return std::move(pt).error();
-    return error{errc::authentication_failed, detail::with_docs_link("Invalid body: Check encryption key (ClientSecret).", f)};
-  }
-  opened_request out;
-  out.timestamp_ms = detail::load_be64(pt->data());
-  std::memcpy(out.nonce.data(), pt->data() + timestamp_size, nonce_size);
-  out.json = as_chars(pt->subspan(timestamp_size + nonce_size));
-  if (!detail::timestamp_in_window(out.timestamp_ms, now_ms))
-    return error{errc::timestamp_out_of_window, "Invalid timestamp: Request too old or client time drift."};
-  if (!out.json.empty() && !json::is_object(out.json))
-    return error{errc::invalid_json, "Invalid payload in body: Data is not valid json string."};
-  return out;
-}
-
-inline result<opened_request> open_request(crypto::aes256_gcm& key, std::string_view body, std::int64_t now_ms, flavour f,
-                                           std::vector<std::uint8_t>& buffer) {
-  if (buffer.size() < open_scratch_size(body.size())) buffer.resize(open_scratch_size(body.size()));
-  return open_request(key, body, now_ms, f, std::span<std::uint8_t>(buffer));
-}
-
-/// Seal an HTTP 200 response to a request that carried `nonce`: base64(IV | GCM(ts | nonce | json) | tag).
-/// `out` needs sealed_response_size(json.size()) characters.
-inline result<std::size_t> seal_response(crypto::aes256_gcm& key, std::int64_t server_timestamp_ms, const nonce_bytes& nonce,
-                                         std::string_view json, std::span<char> out,
-                                         const std::optional<crypto::gcm_iv>& iv = std::nullopt) {
-  const auto header = detail::make_header(server_timestamp_ms, nonce);
-  return detail::seal_base64(key, false, header, json, iv, out);
-}
-
-inline result<std::string> seal_response(crypto::aes256_gcm& key, std::int64_t server_timestamp_ms, const nonce_bytes& nonce,
-                                         std::string_view json, const std::optional<crypto::gcm_iv>& iv = std::nullopt) {
-  std::string out(sealed_response_size(json.size()), '\0');
-  auto n = seal_response(key, server_timestamp_ms, nonce, json, std::span<char>(out.data(), out.size()), iv);
-  if (!n) return std::move(n).error();
-  return out;
-}
-
-/// Seal a /v2/token/refresh 200 response with the refresh_response_key: base64(IV | GCM(json) | tag).
-inline result<std::size_t> seal_refresh_response(crypto::aes256_gcm& key, std::string_view json, std::span<char> out,
-                                                 const std::optional<crypto::gcm_iv>& iv = std::nullopt) {
-  return detail::seal_base64(key, false, {}, json, iv, out);
-}
-
-inline result<std::string> seal_refresh_response(crypto::aes256_gcm& key, std::string_view json,
-                                                 const std::optional<crypto::gcm_iv>& iv = std::nullopt) {
-  std::string out(sealed_refresh_response_size(json.size()), '\0');
-  auto n = seal_refresh_response(key, json, std::span<char>(out.data(), out.size()), iv);
-  if (!n) return std::move(n).error();
-  return out;
 }
 
 }  // namespace tokenmint::uid2

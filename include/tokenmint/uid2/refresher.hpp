@@ -1,7 +1,7 @@
 // Keeping a UID2/EUID identity fresh in the background.
 #pragma once
 
-#include <tokenmint/transport/detail/asio.hpp>
+#include <tokenmint/detail/asio.hpp>
 #include <tokenmint/uid2/client.hpp>
 
 #include <asio/steady_timer.hpp>

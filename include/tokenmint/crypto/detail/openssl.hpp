@@ -2,6 +2,7 @@
 // algorithms, and error translation. Everything else calls these functions.
 #pragma once
 
+#include <tokenmint/detail/cleanse.hpp>
 #include <tokenmint/detail/config.hpp>
 
 #include <openssl/crypto.h>
@@ -57,9 +58,7 @@ inline std::string take_error_string() {
   return buf;
 }
 
-inline void cleanse(void* p, std::size_t n) noexcept {
-  if (p != nullptr && n != 0) OPENSSL_cleanse(p, n);
-}
+using tokenmint::detail::cleanse;
 
 inline bool rand_bytes(std::uint8_t* out, std::size_t n) noexcept {
   while (n > 0) {

@@ -1,7 +1,7 @@
 // One client connection (plain TCP or TLS over it) and the per-request state its deadline needs.
 #pragma once
 
-#include <tokenmint/transport/detail/asio.hpp>
+#include <tokenmint/detail/asio.hpp>
 #include <tokenmint/transport/detail/tls.hpp>
 
 #include <asio/connect.hpp>

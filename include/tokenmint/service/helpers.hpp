@@ -6,7 +6,7 @@
 #include <tokenmint/core/result.hpp>
 #include <tokenmint/http/message.hpp>
 #include <tokenmint/json/read.hpp>
-#include <tokenmint/policy/call.hpp>
+#include <tokenmint/service/send.hpp>
 #include <tokenmint/version.hpp>
 
 #include <initializer_list>
@@ -14,7 +14,7 @@
 #include <string_view>
 #include <utility>
 
-namespace tokenmint::detail {
+namespace tokenmint::service {
 
 inline std::string default_user_agent() { return "tokenmint-cpp/" + std::string(version_string); }
 
@@ -73,28 +73,22 @@ result<T> read_answer(std::string_view what, const http::response& res) {
   return v;
 }
 
-// g++ 12 at -O2 reports a false -Wmismatched-new-delete on Asio coroutine frames; see uid2/client.hpp.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
-/// `policy::send`, then: a transport error, or a final answer outside 2xx turned into the
+/// `service::send`, then: a transport error, or a final answer outside 2xx turned into the
 /// service's error by `to_error(response)`, comes back with the number of attempts in
 /// `diag.attempts`; a 2xx answer comes back as is.
 template <class Transport, class Make, class ToError>
-asio::awaitable<result<http::response>> send_checked(Transport& transport, Make make, const policy::call_options& o,
-                                                     policy::call_info info, ToError to_error) {
+asio::awaitable<result<http::response>> send_checked(Transport& transport, Make make, const call_options& o, call_info info,
+                                                     ToError to_error) {
   int attempts = 0;
-  auto res = co_await policy::send(transport, std::move(make), o, info, &attempts);
+  auto res = co_await service::send(transport, std::move(make), o, info, &attempts);
   if (res && res->status >= 200 && res->status <= 299) co_return res;
   tokenmint::error e = res ? to_error(*res) : std::move(res).error();
   e.diag.attempts = attempts;
   co_return e;
 }
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_END
 
-}  // namespace tokenmint::detail
+}  // namespace tokenmint::service

@@ -1,7 +1,7 @@
 // A scripted transport for tests of code that uses tokenmint clients (yours and ours).
 #pragma once
 
-#include <tokenmint/transport/detail/asio.hpp>
+#include <tokenmint/detail/asio.hpp>
 #include <tokenmint/transport/transport.hpp>
 
 #include <asio/steady_timer.hpp>
@@ -14,13 +14,9 @@
 #include <utility>
 #include <vector>
 
-namespace tokenmint {
+namespace tokenmint::testing {
 
-// g++ 12 at -O2 reports a false -Wmismatched-new-delete on Asio coroutine frames; see uid2/client.hpp.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
 /// What the fake answers to one request: a response or an error, after an optional delay.
 struct fake_step {
@@ -92,7 +88,7 @@ class fake_transport {
       asio::steady_timer timer(co_await asio::this_coro::executor);
       const bool too_slow = step.delay > opts.timeout;
       timer.expires_after(too_slow ? opts.timeout : step.delay);
-      auto [ec] = co_await timer.async_wait(detail::use_tuple);
+      auto [ec] = co_await timer.async_wait(tokenmint::detail::use_tuple);
       co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
       if (ec) co_return tokenmint::error{errc::cancelled, "fake_transport: cancelled during the scripted delay"};
       if (too_slow)
@@ -113,8 +109,6 @@ class fake_transport {
 
 static_assert(http_transport<fake_transport>);
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_END
 
-}  // namespace tokenmint
+}  // namespace tokenmint::testing

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <tokenmint/http/request_parser.hpp>
-#include <tokenmint/transport/detail/asio.hpp>
+#include <tokenmint/detail/asio.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -18,7 +18,7 @@
 #include <set>
 #include <string>
 
-namespace tokenmint {
+namespace tokenmint::testing {
 
 struct http_server_options {
   std::string address = "127.0.0.1";  ///< loopback by default: the sandbox is not a public server
@@ -94,7 +94,7 @@ class http_server {
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<state> st) {
     for (;;) {
-      auto [ec, sock] = co_await st->acceptor.async_accept(detail::use_tuple);
+      auto [ec, sock] = co_await st->acceptor.async_accept(tokenmint::detail::use_tuple);
       if (ec) {
         if (!st->acceptor.is_open()) co_return;
         continue;  // e.g. too many open files: keep serving the connections we have
@@ -139,7 +139,7 @@ class http_server {
         if (!pending.empty()) {
           chunk = pending;
         } else {
-          auto [ec, n] = co_await sock.async_read_some(asio::buffer(buf), detail::use_tuple);
+          auto [ec, n] = co_await sock.async_read_some(asio::buffer(buf), tokenmint::detail::use_tuple);
           if (ec) {
             idle.cancel();
             st->open.erase(&sock);
@@ -169,7 +169,7 @@ class http_server {
       }
       out.clear();
       http::serialize_response(res, out);
-      auto [wec, wn] = co_await asio::async_write(sock, asio::buffer(out), detail::use_tuple);
+      auto [wec, wn] = co_await asio::async_write(sock, asio::buffer(out), tokenmint::detail::use_tuple);
       if (wec) break;
     }
     asio::error_code ignored;
@@ -182,4 +182,4 @@ class http_server {
   result<void> init_;
 };
 
-}  // namespace tokenmint
+}  // namespace tokenmint::testing

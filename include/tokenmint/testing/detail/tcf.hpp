@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tokenmint::uid2::detail {
+namespace tokenmint::testing::detail {
 
 /// Bits of a base64url TC string's core segment, read most significant first.
 class tcf_bits {
@@ -104,4 +104,4 @@ inline result<bool> tcf_has_consent(std::string_view tc, std::uint64_t vendor, s
   return true;
 }
 
-}  // namespace tokenmint::uid2::detail
+}  // namespace tokenmint::testing::detail

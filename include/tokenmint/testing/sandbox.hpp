@@ -9,9 +9,11 @@
 #include <tokenmint/json/read.hpp>
 #include <tokenmint/json/value.hpp>
 #include <tokenmint/json/write.hpp>
-#include <tokenmint/sandbox/services.hpp>
-#include <tokenmint/transport/server.hpp>
-#include <tokenmint/uid2/detail/tcf.hpp>
+#include <tokenmint/detail/endian.hpp>
+#include <tokenmint/testing/detail/tcf.hpp>
+#include <tokenmint/testing/http_server.hpp>
+#include <tokenmint/testing/services.hpp>
+#include <tokenmint/testing/uid2_envelope.hpp>
 #include <tokenmint/uid2/envelope.hpp>
 #include <tokenmint/uid2/normalize.hpp>
 
@@ -26,7 +28,7 @@
 #include <variant>
 #include <vector>
 
-namespace tokenmint::uid2 {
+namespace tokenmint::testing {
 
 /// What the sandbox accepts and how long what it issues lives.
 struct sandbox_options {
@@ -41,7 +43,7 @@ struct sandbox_options {
   std::uint64_t tcf_vendor_id = 21;  ///< the vendor whose consent an EUID TCF string must carry
   /// HubSpot, Benchling and Alterian endpoints served beside the operator (their clock defaults
   /// to `clock`).
-  sandbox_services::services_options services;
+  services_options services;
 };
 
 /// The operator logic, sans-io: `handle(request)` answers as the UID2 operator does. UID2 paths
@@ -60,7 +62,7 @@ class sandbox_operator {
       if (crypto::random_bytes(raw) != errc{}) return error{errc::crypto_backend, "sandbox: no randomness"};
       opt.client_secret = base64::encode(std::span<const std::uint8_t>(raw));
     }
-    auto key = make_key(opt.client_secret, "client_secret");
+    auto key = uid2::make_key(opt.client_secret, "client_secret");
     if (!key) return std::move(key).error();
     op->secret_key_.emplace(std::move(*key));
     std::array<std::uint8_t, 32> token_raw{};
@@ -72,8 +74,8 @@ class sandbox_operator {
     op->token_key_.emplace(std::move(*tk));
     for (auto [list, email, phone] : {std::tuple{&op->optout_, "optout@example.com", "+00000000000"},
                                       std::tuple{&op->refresh_optout_, "refresh-optout@example.com", "+00000000002"}}) {
-      list->push_back({'e', *hash_email(email)});
-      list->push_back({'p', *hash_phone(phone)});
+      list->push_back({'e', *uid2::hash_email(email)});
+      list->push_back({'p', *uid2::hash_phone(phone)});
     }
     return op;
   }
@@ -82,16 +84,16 @@ class sandbox_operator {
 
   http::response handle(const http::incoming_request& req) {
     std::string_view path = req.path();
-    flavour f = flavour::uid2;
+    uid2::flavour f = uid2::flavour::uid2;
     if (path.starts_with("/euid/")) {
-      f = flavour::euid;
+      f = uid2::flavour::euid;
       path.remove_prefix(5);
     }
     const bool known =
         path == "/v2/token/generate" || path == "/v2/token/refresh" || path == "/v2/token/validate" || path == "/v3/identity/map";
     if (!known) return plain(404, {{"status", "error"}, {"message", "Unknown endpoint " + std::string(req.path())}});
     if (req.method != "POST") return plain(405, {{"status", "error"}, {"message", "Method Not Allowed"}});
-    if (req.body.size() > max_body_size) return plain(413, {{"status", "error"}, {"message", "Request Entity Too Large"}});
+    if (req.body.size() > uid2::max_body_size) return plain(413, {{"status", "error"}, {"message", "Request Entity Too Large"}});
     if (path == "/v2/token/refresh") return refresh(req, f);
     if (!authorized(req)) return unauthorized();
     std::vector<std::uint8_t> scratch;
@@ -133,7 +135,7 @@ class sandbox_operator {
     return plain(400, {{"status", "client_error"}, {"message", std::move(message)}});
   }
   static http::response unauthorized() { return plain(401, {{"status", "unauthorized"}}); }
-  http::response sealed(const nonce_bytes& nonce, const json::value& answer) {
+  http::response sealed(const uid2::nonce_bytes& nonce, const json::value& answer) {
     auto body = seal_response(*secret_key_, now(), nonce, json::write(answer));
     if (!body) return plain(500, {{"status", "unknown"}, {"message", body.error().message}});
     return respond(200, std::move(*body), "text/plain");
@@ -160,9 +162,9 @@ class sandbox_operator {
     const auto* s = v.if_string();
     if (s == nullptr) return std::nullopt;
     result<std::string> h = error{errc::invalid_argument};
-    if (kind == "email") h = hash_email(*s);
-    else if (kind == "phone") h = hash_phone(*s);
-    else h = normalize_hash(*s, kind);
+    if (kind == "email") h = uid2::hash_email(*s);
+    else if (kind == "phone") h = uid2::hash_phone(*s);
+    else h = uid2::normalize_hash(*s, kind);
     if (!h) return std::nullopt;
     return identity_key{kind.starts_with("email") ? 'e' : 'p', std::move(*h)};
   }
@@ -188,11 +190,11 @@ class sandbox_operator {
     return std::find(list.begin(), list.end(), k) != list.end();
   }
 
-  http::response generate(const json::value& payload, const nonce_bytes& nonce, flavour f) {
+  http::response generate(const json::value& payload, const uid2::nonce_bytes& nonce, uid2::flavour f) {
     auto id = one_identity(payload);
     if (auto* err = std::get_if<http::response>(&id)) return std::move(*err);
     const auto& key = std::get<identity_key>(id);
-    if (f == flavour::euid) {
+    if (f == uid2::flavour::euid) {
       if (const auto* tcf = payload.find("tcf_consent_string")) {
         const auto* s = tcf->if_string();
         auto ok = s ? detail::tcf_has_consent(*s, options_.tcf_vendor_id, {1, 2, 3, 4, 7, 10})
@@ -225,27 +227,18 @@ class sandbox_operator {
     return base64::encode(std::span<const std::uint8_t>(out));
   }
 
-  static void put_be64(std::uint8_t* p, std::int64_t v) {
-    for (int i = 7; i >= 0; --i, v >>= 8) p[i] = static_cast<std::uint8_t>(v & 0xff);
-  }
-  static std::int64_t get_be64(const std::uint8_t* p) {
-    std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
-    return static_cast<std::int64_t>(v);
-  }
-
-  result<json::value> issue(const identity_key& key, flavour f) {
+  result<json::value> issue(const identity_key& key, uid2::flavour f) {
     const std::int64_t t = now();
     const std::int64_t id_exp = t + options_.identity_lifetime.count() * 1000;
     const std::int64_t ref_exp = t + options_.refresh_lifetime.count() * 1000;
     std::array<std::uint8_t, 32> response_key{};
     if (crypto::random_bytes(response_key) != errc{}) return error{errc::crypto_backend, "no randomness"};
 
-    std::array<std::uint8_t, 2 + hash_size + 8> ad{};
+    std::array<std::uint8_t, 2 + uid2::hash_size + 8> ad{};
     ad[0] = static_cast<std::uint8_t>(f);
     ad[1] = static_cast<std::uint8_t>(key.kind);
-    std::memcpy(ad.data() + 2, key.hash.data(), hash_size);
-    put_be64(ad.data() + 2 + hash_size, id_exp);
+    std::memcpy(ad.data() + 2, key.hash.data(), uid2::hash_size);
+    tokenmint::detail::store_be64(ad.data() + 2 + uid2::hash_size, id_exp);
     std::string advertising = seal_token(ad, 0, nullptr);
     for (char& c : advertising) c = c == '+' ? '-' : c == '/' ? '_' : c;  // base64url, as v4 tokens are
     while (!advertising.empty() && advertising.back() == '=') advertising.pop_back();
@@ -255,10 +248,10 @@ class sandbox_operator {
     rp[0] = 1;
     rp[1] = static_cast<std::uint8_t>(f);
     rp[2] = static_cast<std::uint8_t>(key.kind);
-    std::memcpy(rp.data() + 3, key.hash.data(), hash_size);
-    std::memcpy(rp.data() + 3 + hash_size, response_key.data(), response_key.size());
-    put_be64(rp.data() + 3 + hash_size + 32, ref_exp);
-    const std::uint8_t prefix[5] = {static_cast<std::uint8_t>(f == flavour::euid ? 0x10 : 0x00), 0, 0, 0, refresh_key_id};
+    std::memcpy(rp.data() + 3, key.hash.data(), uid2::hash_size);
+    std::memcpy(rp.data() + 3 + uid2::hash_size, response_key.data(), response_key.size());
+    tokenmint::detail::store_be64(rp.data() + 3 + uid2::hash_size + 32, ref_exp);
+    const std::uint8_t prefix[5] = {static_cast<std::uint8_t>(f == uid2::flavour::euid ? 0x10 : 0x00), 0, 0, 0, refresh_key_id};
     std::string refresh = seal_token(rp, sizeof prefix, prefix);
     tokenmint::detail::cleanse(rp.data(), rp.size());
 
@@ -273,7 +266,7 @@ class sandbox_operator {
     return json::value(std::move(body));
   }
 
-  http::response refresh(const http::incoming_request& req, flavour f) {
+  http::response refresh(const http::incoming_request& req, uid2::flavour f) {
     const bool with_auth = req.headers.contains("authorization");
     if (with_auth && !authorized(req)) return unauthorized();
     auto refused = [&](std::string_view status, std::string_view message) {
@@ -297,9 +290,9 @@ class sandbox_operator {
       return client_error("Invalid data: Check encryption method and encryption key.");
     if (ct[0] != 1 || ct[1] != static_cast<std::uint8_t>(f) || (ct[2] != 'e' && ct[2] != 'p'))
       return client_error("Invalid format: Payload is not valid json or missing required data.");
-    const identity_key key{static_cast<char>(ct[2]), std::string(reinterpret_cast<const char*>(ct.data() + 3), hash_size)};
-    auto response_key = crypto::aes256_gcm::create(ct.subspan(3 + hash_size, 32));
-    const std::int64_t ref_exp = get_be64(ct.data() + 3 + hash_size + 32);
+    const identity_key key{static_cast<char>(ct[2]), std::string(reinterpret_cast<const char*>(ct.data() + 3), uid2::hash_size)};
+    auto response_key = crypto::aes256_gcm::create(ct.subspan(3 + uid2::hash_size, 32));
+    const std::int64_t ref_exp = tokenmint::detail::load_be64(ct.data() + 3 + uid2::hash_size + 32);
     tokenmint::detail::cleanse(raw.data(), raw.size());
     if (!response_key) return plain(500, {{"status", "unknown"}, {"message", "refresh key"}});
     if (now() > ref_exp) return refused("expired_token", "Expired Token presented");
@@ -320,19 +313,19 @@ class sandbox_operator {
     std::string b64(token.substr(2));
     for (char& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
     while (b64.size() % 4) b64 += '=';
-    std::array<std::uint8_t, 12 + 2 + hash_size + 8 + 16> raw{};
+    std::array<std::uint8_t, 12 + 2 + uid2::hash_size + 8 + 16> raw{};
     const codec_result d = base64::decode(b64, std::span<std::uint8_t>(raw));
     if (!d || d.size != raw.size()) return std::nullopt;
     crypto::gcm_iv iv{};
     crypto::gcm_tag tag{};
     std::memcpy(iv.data(), raw.data(), iv.size());
     std::memcpy(tag.data(), raw.data() + raw.size() - tag.size(), tag.size());
-    std::span<std::uint8_t> ct(raw.data() + iv.size(), 2 + hash_size + 8);
+    std::span<std::uint8_t> ct(raw.data() + iv.size(), 2 + uid2::hash_size + 8);
     if (token_key_->open(iv, ct, tag, ct.data()) != errc{}) return std::nullopt;
-    return identity_key{static_cast<char>(ct[1]), std::string(reinterpret_cast<const char*>(ct.data() + 2), hash_size)};
+    return identity_key{static_cast<char>(ct[1]), std::string(reinterpret_cast<const char*>(ct.data() + 2), uid2::hash_size)};
   }
 
-  http::response validate(const json::value& payload, const nonce_bytes& nonce) {
+  http::response validate(const json::value& payload, const uid2::nonce_bytes& nonce) {
     const auto* token = payload.find("token");
     if (token == nullptr || token->if_string() == nullptr) return client_error("Required Parameter Missing: token");
     auto id = one_identity(payload);
@@ -343,7 +336,7 @@ class sandbox_operator {
     return sealed(nonce, json::value::object_type{{"body", match}, {"status", "success"}});
   }
 
-  http::response identity_map(const json::value& payload, const nonce_bytes& nonce) {
+  http::response identity_map(const json::value& payload, const uid2::nonce_bytes& nonce) {
     json::value::object_type body;
     std::size_t total = 0;
     for (std::string_view kind : {"email", "email_hash", "phone", "phone_hash"}) {
@@ -400,14 +393,14 @@ class sandbox {
     operator_ = std::shared_ptr<sandbox_operator>(std::move(*op));
     auto so_services = operator_->options().services;
     if (so_services.clock == nullptr) so_services.clock = operator_->options().clock;
-    services_ = std::make_shared<sandbox_services::services_operator>(std::move(so_services));
+    services_ = std::make_shared<services_operator>(std::move(so_services));
     http_server_options so;
     so.address = address;
     so.port = port;
     server_ = std::make_unique<http_server>(
         std::move(ex),
         [op = operator_, services = services_](const http::incoming_request& r) {
-          return sandbox_services::services_operator::serves(r.path()) ? services->handle(r) : op->handle(r);
+          return services_operator::serves(r.path()) ? services->handle(r) : op->handle(r);
         },
         so);
     init_ = server_->status();
@@ -426,18 +419,16 @@ class sandbox {
   const std::string& client_secret() const { return operator_->options().client_secret; }
 
   /// Base URLs and credentials of the other three services.
-  std::string hubspot_base_url() const { return base_url() + std::string(sandbox_services::services_operator::hubspot_prefix); }
-  std::string benchling_base_url() const {
-    return base_url() + std::string(sandbox_services::services_operator::benchling_prefix);
-  }
-  std::string alterian_base_url() const { return base_url() + std::string(sandbox_services::services_operator::alterian_prefix); }
-  const sandbox_services::services_options& services() const { return services_->options(); }
+  std::string hubspot_base_url() const { return base_url() + std::string(services_operator::hubspot_prefix); }
+  std::string benchling_base_url() const { return base_url() + std::string(services_operator::benchling_prefix); }
+  std::string alterian_base_url() const { return base_url() + std::string(services_operator::alterian_prefix); }
+  const services_options& services() const { return services_->options(); }
 
  private:
   result<void> init_;
   std::shared_ptr<sandbox_operator> operator_;
-  std::shared_ptr<sandbox_services::services_operator> services_;
+  std::shared_ptr<services_operator> services_;
   std::unique_ptr<http_server> server_;
 };
 
-}  // namespace tokenmint::uid2
+}  // namespace tokenmint::testing

@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tokenmint::sandbox_services {
+namespace tokenmint::testing {
 
 /// What the three services accept.
 struct services_options {
@@ -418,4 +418,4 @@ class services_operator {
   std::int32_t next_id_ = 1;
 };
 
-}  // namespace tokenmint::sandbox_services
+}  // namespace tokenmint::testing

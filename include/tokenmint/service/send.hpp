@@ -1,34 +1,26 @@
 // One call to a service as the clients make it: rate limit, send, observe, decide, wait, again.
 // The waiting goes through a `sleeper` and the time through a `clock`, so tests replace both
-// and never sleep for real.
+// (`testing::virtual_sleeper`, `fixed_clock`) and never sleep for real.
 #pragma once
 
-#include <tokenmint/core/clock.hpp>
-#include <tokenmint/policy/observer.hpp>
-#include <tokenmint/policy/rate_limiter.hpp>
-#include <tokenmint/policy/retry.hpp>
-#include <tokenmint/transport/detail/asio.hpp>
+#include <tokenmint/detail/asio.hpp>
+#include <tokenmint/service/call_options.hpp>
 #include <tokenmint/transport/transport.hpp>
 
 #include <asio/steady_timer.hpp>
 
 #include <algorithm>
 #include <chrono>
-#include <memory>
-#include <span>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
-namespace tokenmint::policy {
+namespace tokenmint::service {
 
-// g++ 12 at -O2 reports a false -Wmismatched-new-delete on Asio coroutine frames; see uid2/client.hpp.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
-/// Waits between attempts. The default waits on an Asio timer; tests use `virtual_sleeper`.
+/// Waits between attempts. The default waits on an Asio timer; tests use `testing::virtual_sleeper`.
 class sleeper {
  public:
   virtual ~sleeper() = default;
@@ -53,45 +45,6 @@ class steady_sleeper final : public sleeper {
     static steady_sleeper s;
     return s;
   }
-};
-
-/// Does not sleep: records each wait and moves a `fixed_clock` forward by it. For tests of
-/// retry and rate limiting (yours and ours). Not thread-safe.
-class virtual_sleeper final : public sleeper {
- public:
-  explicit virtual_sleeper(fixed_clock& c) noexcept : clock_(&c) {}
-  asio::awaitable<result<void>> async_sleep(std::chrono::milliseconds d) override {
-    waits_.push_back(d);
-    clock_->advance(d);
-    co_return result<void>{};
-  }
-  const std::vector<std::chrono::milliseconds>& waits() const noexcept { return waits_; }
-
- private:
-  fixed_clock* clock_;
-  std::vector<std::chrono::milliseconds> waits_;
-};
-
-/// How a client makes each call: per-attempt timeout, retries, an optional shared limiter,
-/// hooks, and the clock/sleeper pair (defaults: the system's). Part of every client's options.
-struct call_options {
-  std::chrono::milliseconds timeout{30'000};  ///< each attempt; also capped by the retry deadline
-  retry_policy retry;
-  std::shared_ptr<rate_limiter> limiter;  ///< e.g. `rate_limiter::hubspot_default()`
-  hooks observe;
-  const tokenmint::clock* clock = nullptr;  ///< null: the system clock
-  sleeper* sleep = nullptr;                 ///< null: `steady_sleeper`
-  std::size_t max_body_bytes = 8 * 1024 * 1024;
-};
-
-/// What the call is, for hooks, redaction and the retry verdict.
-struct call_info {
-  std::string_view service;
-  std::string_view operation;
-  bool replay_safe = false;                            ///< may the server see it twice (after a timeout mid-flight)?
-  std::span<const std::string_view> sensitive_keys{};  ///< body members to redact beyond the usual
-  /// A service's own reading of a refused answer (HubSpot's `policyName`); null: `standard_hint`.
-  server_hint (*hint)(const http::response&, unix_ms) = nullptr;
 };
 
 /// Sends the request `make()` builds (called again for every attempt, so that each attempt may
@@ -125,25 +78,26 @@ asio::awaitable<result<http::response>> send(Transport& transport, Make make, co
     ro.timeout = std::min(o.timeout, std::chrono::duration_cast<std::chrono::milliseconds>(left));
     ro.max_body_bytes = o.max_body_bytes;
     if (o.observe.on_request) {
-      const http::request shown = redact(*req, info.sensitive_keys);
-      o.observe.on_request(request_event{info.service, info.operation, attempt, shown});
+      const http::request shown = policy::redact(*req, info.sensitive_keys);
+      o.observe.on_request(policy::request_event{info.service, info.operation, attempt, shown});
     }
     const auto sent_at = clk.now();
     auto res = co_await transport.async_send(std::move(*req), ro);
     const auto now = clk.now();
-    decision d;  // a 2xx is final: no hint to read, no verdict to word
+    policy::decision d;  // a 2xx is final: no hint to read, no verdict to word
     if (!res || res->status < 200 || res->status > 299) {
-      const server_hint hint = res ? (info.hint ? info.hint(*res, now) : standard_hint(*res, now)) : server_hint{};
-      d = decide(o.retry, attempt, std::chrono::duration_cast<std::chrono::milliseconds>(now - start), info.replay_safe, res,
-                 hint);
+      const policy::server_hint hint =
+          res ? (info.hint ? info.hint(*res, now) : policy::standard_hint(*res, now)) : policy::server_hint{};
+      d = policy::decide(o.retry, attempt, std::chrono::duration_cast<std::chrono::milliseconds>(now - start), info.replay_safe,
+                         res, hint);
     }
     if (o.observe.on_response) {
       std::optional<http::response> shown;
-      if (res) shown.emplace(redact(*res, info.sensitive_keys));
-      o.observe.on_response(response_event{info.service, info.operation, attempt,
-                                           std::chrono::duration_cast<std::chrono::milliseconds>(now - sent_at),
-                                           res ? res->status : 0, res ? std::error_code{} : res.error().code,
-                                           shown ? &*shown : nullptr, d.retry ? d.delay : std::chrono::milliseconds{-1}});
+      if (res) shown.emplace(policy::redact(*res, info.sensitive_keys));
+      o.observe.on_response(policy::response_event{info.service, info.operation, attempt,
+                                                   std::chrono::duration_cast<std::chrono::milliseconds>(now - sent_at),
+                                                   res ? res->status : 0, res ? std::error_code{} : res.error().code,
+                                                   shown ? &*shown : nullptr, d.retry ? d.delay : std::chrono::milliseconds{-1}});
     }
     if (!d.retry) co_return res;
     auto slept = co_await sl.async_sleep(d.delay);
@@ -151,8 +105,6 @@ asio::awaitable<result<http::response>> send(Transport& transport, Make make, co
   }
 }
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_END
 
-}  // namespace tokenmint::policy
+}  // namespace tokenmint::service
