@@ -77,7 +77,7 @@ void generate(benchmark::State& state, int coroutines) {
   auto worker = [&](bool timed) -> asio::awaitable<void> {
     if (timed) {
       for (auto _ : state) {
-        auto r = co_await client.async_generate(input);
+        auto r = co_await client.async_generate_token(input);
         if (!r || r->status != uid2::token_status::success) {
           failed = true;
           state.SkipWithError(r ? "unexpected status" : r.error().message.c_str());
@@ -88,7 +88,7 @@ void generate(benchmark::State& state, int coroutines) {
       running = false;
     } else {
       while (running) {
-        auto r = co_await client.async_generate(input);
+        auto r = co_await client.async_generate_token(input);
         if (!r) break;
         ++done;
       }

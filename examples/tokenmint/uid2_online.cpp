@@ -41,7 +41,7 @@ struct online {
     if (auto s = option_or_env(a, "secret", "UID2_CLIENT_SECRET")) options.client_secret = secret<std::string>(std::move(*s));
     else if (needs_secret) throw usage_failure("--secret is required (or set UID2_CLIENT_SECRET)");
     if (needs_secret && options.api_key.reveal().empty()) throw usage_failure("--api-key is required (or set UID2_API_KEY)");
-    if (auto t = timeout_option(a)) options.timeout = *t;
+    if (auto t = timeout_option(a)) options.call.timeout = *t;
   }
 
   /// Runs `call` on a client of the chosen flavour and returns its result.
@@ -99,7 +99,7 @@ int generate(const std::vector<std::string>& argv) {
     if (!o.euid) throw usage_failure("--tcf goes with --euid");
     g.tcf_consent_string = *tcf;
   }
-  print_outcome(o.run([&](auto& c) { return c.async_generate(input, g); }));
+  print_outcome(o.run([&](auto& c) { return c.async_generate_token(input, g); }));
   return ok;
 }
 
@@ -108,7 +108,7 @@ int refresh(const std::vector<std::string>& argv) {
   a.no_positional();
   online o(a, false);
   const auto id = take(uid2::identity::from_json(read_stdin()));
-  print_outcome(o.run([&](auto& c) { return c.async_refresh(id); }));
+  print_outcome(o.run([&](auto& c) { return c.async_refresh_token(id); }));
   return ok;
 }
 
@@ -118,7 +118,7 @@ int validate(const std::vector<std::string>& argv) {
   auto input = identity_from(a);
   const std::string token = a.require("token");
   online o(a, true);
-  print_line(o.run([&](auto& c) { return c.async_validate(token, input); }) ? "true" : "false");
+  print_line(o.run([&](auto& c) { return c.async_validate_token(token, input); }) ? "true" : "false");
   return ok;
 }
 
@@ -141,7 +141,7 @@ int map(const std::vector<std::string>& argv) {
     else inputs.push_back(take(uid2::identity_input::from_phone_hash(v)));
   }
   online o(a, true);
-  const auto mapped = o.run([&](auto& c) { return c.async_identity_map(inputs); });
+  const auto mapped = o.run([&](auto& c) { return c.async_map_identities(inputs); });
   json::value::array_type out;
   for (std::size_t i = 0; i < mapped.size(); ++i) {
     json::value::object_type m;

@@ -27,7 +27,7 @@ int main() {
         tokenmint::https_transport transport(ex);
         tokenmint::uid2::client c(std::move(transport), o);
         auto input = tokenmint::uid2::identity_input::from_email("user@example.com").value();
-        auto r = co_await c.async_generate(std::move(input));
+        auto r = co_await c.async_generate_token(std::move(input));
         rc = r && r->identity && !r->identity->advertising_token.empty() ? 0 : 3;
         box.stop();
       },

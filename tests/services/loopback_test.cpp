@@ -235,12 +235,12 @@ TEST_F(Loopback, Uid2RetriesSealAFreshEnvelope) {
   o.base_url = s.server.base_url();
   o.api_key = secret_string((*op)->options().api_key);
   o.client_secret = secret_string((*op)->options().client_secret);
-  o.clock = &clock;
-  o.sleep = &sleeper;
+  o.call.clock = &clock;
+  o.call.sleep = &sleeper;
   uid2::client c(transport, o);
   auto input = uid2::identity_input::from_email("user@example.com");
   ASSERT_TRUE(input);
-  auto r = run(c.async_generate(*input));
+  auto r = run(c.async_generate_token(*input));
   ASSERT_TRUE(r) << r.error();
   ASSERT_TRUE(r->identity);
   ASSERT_EQ(s.seen.size(), 2u);

@@ -3,6 +3,7 @@
 // path is also checked against the protocol's derived refresh-response vector.
 #include <tokenmint/testing/fake_transport.hpp>
 #include <tokenmint/testing/uid2_envelope.hpp>
+#include <tokenmint/testing/virtual_sleeper.hpp>
 #include <tokenmint/uid2/client.hpp>
 #include <tokenmint/uid2/refresher.hpp>
 
@@ -30,7 +31,7 @@ client_options options(const fixed_clock& clock) {
   o.base_url = "https://operator.test/";
   o.api_key = secret<std::string>(std::string("test-api-key"));
   o.client_secret = secret<std::string>(secret_b64);
-  o.clock = &clock;
+  o.call.clock = &clock;
   return o;
 }
 
@@ -85,8 +86,8 @@ TEST(Uid2Client, GenerateSendsAHashedEmailInAFreshEnvelope) {
 
   auto in = identity_input::from_email("  USER@example.com ");
   ASSERT_TRUE(in);
-  auto first = run(c.async_generate(*in));
-  auto second = run(c.async_generate(*in));
+  auto first = run(c.async_generate_token(*in));
+  auto second = run(c.async_generate_token(*in));
   ASSERT_TRUE(first) << first.error().describe();
   ASSERT_TRUE(second);
   EXPECT_EQ(first->status, token_status::success);
@@ -102,7 +103,7 @@ TEST(Uid2Client, GenerateSendsAHashedEmailInAFreshEnvelope) {
   EXPECT_EQ(*req.headers.get("authorization"), "Bearer test-api-key");
   EXPECT_EQ(*req.headers.get("x-uid2-client-version"), "tokenmint-cpp-" + std::string(version_string));
   EXPECT_EQ(*req.headers.get("content-type"), "text/plain");
-  EXPECT_EQ(fake.exchanges()[0].options.timeout, std::chrono::milliseconds(10'000));
+  EXPECT_EQ(fake.exchanges()[0].options.timeout, std::chrono::milliseconds(30'000));
   // A fresh envelope per attempt: new nonce (and IV), so different bodies.
   EXPECT_NE(op->seen_nonces[0], op->seen_nonces[1]);
   EXPECT_NE(fake.exchanges()[0].request.body, fake.exchanges()[1].request.body);
@@ -124,7 +125,7 @@ TEST(Uid2Client, GenerateInputsOfEveryKind) {
       identity_input::from_phone_hash("EObwtHBUqDNZR33LNSMdtt5cafsYFuGmuY4ZLenlue4=")};
   for (const auto& in : inputs) {
     ASSERT_TRUE(in) << in.error().message;
-    auto r = run(c.async_generate(*in));
+    auto r = run(c.async_generate_token(*in));
     ASSERT_TRUE(r) << r.error().describe();
     EXPECT_EQ(r->status, token_status::optout);
     EXPECT_FALSE(r->identity);
@@ -145,7 +146,7 @@ TEST(Uid2Client, BadInputIsRejectedBeforeAnyNetworkCall) {
   uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
   generate_options tcf;
   tcf.tcf_consent_string = "CPhJRpMPhJRpMABAMBFRACBoALAAAEJAAIYgAKwAQAKgArABAAqAAA";
-  auto r = run(c.async_generate(in, tcf));
+  auto r = run(c.async_generate_token(in, tcf));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), errc::invalid_argument);
   EXPECT_NE(r.error().message.find("tcf_consent_string"), std::string::npos);
@@ -153,17 +154,17 @@ TEST(Uid2Client, BadInputIsRejectedBeforeAnyNetworkCall) {
   auto bad = options(clock);
   bad.client_secret = secret<std::string>(std::string("c2hvcnQ="));
   uid2::basic_client<tokenmint::testing::fake_transport> wrong_secret(fake, bad);
-  auto w = run(wrong_secret.async_generate(in));
+  auto w = run(wrong_secret.async_generate_token(in));
   ASSERT_FALSE(w);
   EXPECT_EQ(w.error(), errc::invalid_key);
   EXPECT_EQ(w.error().message.find("c2hvcnQ"), std::string::npos) << "the secret must not be echoed";
 
   identity id = *identity::from_json(identity_body());
   id.refresh_token += "\n";
-  auto nl = run(c.async_refresh(id));
+  auto nl = run(c.async_refresh_token(id));
   ASSERT_FALSE(nl);
   EXPECT_EQ(nl.error(), errc::invalid_argument);
-  auto empty_token = run(c.async_validate("", in));
+  auto empty_token = run(c.async_validate_token("", in));
   EXPECT_FALSE(empty_token);
   EXPECT_TRUE(fake.exchanges().empty());
 }
@@ -185,10 +186,10 @@ TEST(EuidClient, TcfConsentOutcomes) {
   generate_options ok, insufficient;
   ok.tcf_consent_string = "CPhJRpMPhJRpMABAMBFRACBoALAAAEJAAIYgAKwAQAKgArABAAqAAA";
   insufficient.tcf_consent_string = "CPehXK9PehXK9ABAMBFRACBoADAAAEJAAIYgAKwAQAKgArABAAqAAA";
-  auto a = run(c.async_generate(in, ok));
+  auto a = run(c.async_generate_token(in, ok));
   ASSERT_TRUE(a) << a.error().describe();
   EXPECT_EQ(a->status, token_status::success);
-  auto b = run(c.async_generate(in, insufficient));
+  auto b = run(c.async_generate_token(in, insufficient));
   ASSERT_TRUE(b) << b.error().describe();
   EXPECT_EQ(b->status, token_status::insufficient_user_consent);
   EXPECT_FALSE(b->identity);
@@ -208,7 +209,7 @@ TEST(Uid2Client, CryptoFailuresHaveTheirOwnCodes) {
           200, *tokenmint::testing::seal_response(*key, now_ms, nonce_bytes{1, 2, 3, 4, 5, 6, 7, 8}, R"({"status":"optout"})"))};
     });
     uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
-    auto r = run(c.async_generate(in));
+    auto r = run(c.async_generate_token(in));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), errc::nonce_mismatch);
   }
@@ -223,7 +224,7 @@ TEST(Uid2Client, CryptoFailuresHaveTheirOwnCodes) {
       return step;
     });
     uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
-    auto r = run(c.async_generate(in));
+    auto r = run(c.async_generate_token(in));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), errc::authentication_failed);
   }
@@ -231,7 +232,7 @@ TEST(Uid2Client, CryptoFailuresHaveTheirOwnCodes) {
     tokenmint::testing::fake_transport fake;
     fake.respond(200, "<html>gateway</html>");
     uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
-    auto r = run(c.async_generate(in));
+    auto r = run(c.async_generate_token(in));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error(), errc::invalid_base64);
   }
@@ -244,25 +245,36 @@ TEST(Uid2Client, ServiceErrorsKeepTheServersWords) {
   fake.respond(400, R"({"status":"client_error","message":"Invalid Identifier"})")
       .respond(401, R"({"status":"unauthorized"})")
       .respond(502, "Bad Gateway from the load balancer")
+      .respond(429, R"({"status":"error","message":"Too many requests"})")
+      .respond(204, "")
       .fail(error{errc::timeout, "deadline of 10000 ms passed while reading the response"});
   auto no_retry = options(clock);
-  no_retry.retry = policy::retry_policy::none();  // the mapping of each answer; retries: services/loopback_test
+  no_retry.call.retry = policy::retry_policy::none();  // the mapping of each answer; retries: services/loopback_test
   uid2::basic_client<tokenmint::testing::fake_transport> c(fake, no_retry);
-  auto a = run(c.async_generate(in));
+  auto a = run(c.async_generate_token(in));
   ASSERT_FALSE(a);
   EXPECT_EQ(a.error(), errc::service_error);
   EXPECT_EQ(a.error().diag.http_status, 400);
   EXPECT_EQ(a.error().diag.service_status, "client_error");
   EXPECT_EQ(a.error().diag.service_message, "Invalid Identifier");
   EXPECT_EQ(a.error().message, "UID2 /v2/token/generate: HTTP 400 client_error: Invalid Identifier");
-  auto b = run(c.async_generate(in));
+  auto b = run(c.async_generate_token(in));
   EXPECT_EQ(b.error(), errc::unauthorized);
   EXPECT_EQ(b.error().diag.service_status, "unauthorized");
-  auto d = run(c.async_generate(in));
+  auto d = run(c.async_generate_token(in));
   EXPECT_EQ(d.error(), errc::service_error);
   EXPECT_EQ(d.error().diag.http_status, 502);
   EXPECT_EQ(d.error().diag.raw_body, "Bad Gateway from the load balancer");
-  auto t = run(c.async_generate(in));
+  // 429 is rate_limited, as for every other service (it was a generic service_error).
+  auto r = run(c.async_generate_token(in));
+  EXPECT_EQ(r.error(), errc::rate_limited);
+  EXPECT_EQ(r.error().diag.http_status, 429);
+  EXPECT_EQ(r.error().diag.service_message, "Too many requests");
+  // Any 2xx passes the attempt step (as for the other services); an empty one is not an envelope.
+  auto n = run(c.async_generate_token(in));
+  ASSERT_FALSE(n);
+  EXPECT_NE(n.error(), errc::service_error);
+  auto t = run(c.async_generate_token(in));
   EXPECT_EQ(t.error(), errc::timeout);
 
   // A 200 whose status is neither success nor optout is an error with the service's words.
@@ -273,7 +285,7 @@ TEST(Uid2Client, ServiceErrorsKeepTheServersWords) {
   };
   odd.on_request([op](const http::request& r, const request_options& o) { return (*op)(r, o); });
   uid2::basic_client<tokenmint::testing::fake_transport> c2(odd, options(clock));
-  auto u = run(c2.async_generate(in));
+  auto u = run(c2.async_generate_token(in));
   ASSERT_FALSE(u);
   EXPECT_EQ(u.error(), errc::service_error);
   EXPECT_EQ(u.error().diag.service_message, "No active encryption key available");
@@ -289,10 +301,10 @@ TEST(Uid2Client, RefreshSendsTheTokenByteExactAndOpensWithTheIdentitysKey) {
   const std::string renewed = identity_body(now_ms + 1000, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
   fake.respond(200, *tokenmint::testing::seal_refresh_response(new_key, R"({"body":)" + renewed + R"(,"status":"success"})"));
   uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
-  auto optout = run(c.async_refresh(id));
+  auto optout = run(c.async_refresh_token(id));
   ASSERT_TRUE(optout) << optout.error().describe();
   EXPECT_EQ(optout->status, token_status::optout);
-  auto ok = run(c.async_refresh(id));
+  auto ok = run(c.async_refresh_token(id));
   ASSERT_TRUE(ok) << ok.error().describe();
   ASSERT_TRUE(ok->identity);
   EXPECT_EQ(ok->identity->refresh_response_key, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
@@ -309,8 +321,54 @@ TEST(Uid2Client, RefreshSendsTheTokenByteExactAndOpensWithTheIdentitysKey) {
   o.api_key = {};
   o.client_secret = {};
   uid2::basic_client<tokenmint::testing::fake_transport> no_key(anon, o);
-  ASSERT_TRUE(run(no_key.async_refresh(id)));
+  ASSERT_TRUE(run(no_key.async_refresh_token(id)));
   EXPECT_FALSE(anon.exchanges()[0].request.headers.contains("authorization"));
+}
+
+TEST(Uid2Client, PerCallOverridesChangeTimeoutAndRetriesForThatCallOnly) {
+  fixed_clock clock(now_ms);
+  auto in = *identity_input::from_email("user@example.com");
+  tokenmint::testing::fake_transport fake;
+  fake.respond(503, "").respond(503, "").respond(503, "");
+  auto o = options(clock);
+  o.call.retry = policy::retry_policy::none();
+  uid2::basic_client<tokenmint::testing::fake_transport> c(fake, o);
+  auto once = run(c.async_generate_token(in, {}, service::call_overrides{}.with_timeout(std::chrono::milliseconds(1234))));
+  ASSERT_FALSE(once);
+  ASSERT_EQ(fake.exchanges().size(), 1u);
+  EXPECT_EQ(fake.exchanges()[0].options.timeout, std::chrono::milliseconds(1234));
+  // Two attempts for this call only; the retry wait goes through a virtual sleeper.
+  tokenmint::testing::virtual_sleeper sleeper(clock);
+  o.call.sleep = &sleeper;
+  uid2::basic_client<tokenmint::testing::fake_transport> c2(fake, o);
+  policy::retry_policy twice;
+  twice.max_attempts = 2;
+  twice.random = [] { return 0.0; };
+  auto retried = run(c2.async_generate_token(in, {}, service::call_overrides{}.with_retry(twice)));
+  ASSERT_FALSE(retried);
+  EXPECT_EQ(retried.error().diag.attempts, 2);
+  EXPECT_EQ(fake.exchanges().size(), 3u);
+  EXPECT_EQ(fake.exchanges()[1].options.timeout, std::chrono::milliseconds(30'000));  // the client's
+}
+
+TEST(Uid2Client, RefreshTakesATemporaryIdentityByValue) {
+  // The lazily started coroutine must not keep a reference to the temporary identity: under ASan
+  // (CI's clang build) a reference would be a stack-use-after-scope here.
+  fixed_clock clock(now_ms);
+  tokenmint::testing::fake_transport fake;
+  fake.respond(200, "Dw4NDAsKCQgHBgUEBmm+Fy/UBjEeqj85JYqeFtWF1hDcwOO/E1IGyU40eE/UpPE=");  // optout, protocol 8.5
+  uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
+  asio::io_context io;
+  std::optional<result<token_response>> got;
+  const std::string text = identity_body();
+  asio::co_spawn(io, c.async_refresh_token(identity::from_json(text).value()),
+                 [&](std::exception_ptr, result<token_response> r) { got = std::move(r); });
+  // The temporary is gone; the coroutine starts only now.
+  io.run();
+  ASSERT_TRUE(got);
+  ASSERT_TRUE(*got) << got->error().describe();
+  EXPECT_EQ((*got)->status, token_status::optout);
+  EXPECT_EQ(fake.exchanges()[0].request.body, std::string(388, 'R'));
 }
 
 TEST(Uid2Client, RefreshRefusesAnAlreadyExpiredIdentityAndReadsLegacyPlainAnswers) {
@@ -322,10 +380,10 @@ TEST(Uid2Client, RefreshRefusesAnAlreadyExpiredIdentityAndReadsLegacyPlainAnswer
                         key, R"({"body":)" + identity_body(now_ms - 90'000'000) + R"(,"status":"success"})"));
   fake.respond(400, R"({"status":"expired_token","message":"Expired Token presented"})");
   uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
-  auto expired = run(c.async_refresh(id));
+  auto expired = run(c.async_refresh_token(id));
   ASSERT_FALSE(expired);
   EXPECT_EQ(expired.error(), errc::invalid_response);
-  auto refused = run(c.async_refresh(id));
+  auto refused = run(c.async_refresh_token(id));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().diag.service_status, "expired_token");
 
@@ -334,7 +392,7 @@ TEST(Uid2Client, RefreshRefusesAnAlreadyExpiredIdentityAndReadsLegacyPlainAnswer
   tokenmint::testing::fake_transport plain;
   plain.respond(200, R"({"status":"optout"})");
   uid2::basic_client<tokenmint::testing::fake_transport> c2(plain, options(clock));
-  auto r = run(c2.async_refresh(legacy));
+  auto r = run(c2.async_refresh_token(legacy));
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(r->status, token_status::optout);
 }
@@ -349,8 +407,8 @@ TEST(Uid2Client, Validate) {
   fake.on_request([op](const http::request& r, const request_options& o) { return (*op)(r, o); });
   uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
   auto in = *identity_input::from_email("validate@example.com");
-  auto yes = run(c.async_validate("good", in));
-  auto no = run(c.async_validate("other", in));
+  auto yes = run(c.async_validate_token("good", in));
+  auto no = run(c.async_validate_token("other", in));
   ASSERT_TRUE(yes && no);
   EXPECT_TRUE(*yes);
   EXPECT_FALSE(*no);
@@ -381,7 +439,7 @@ TEST(Uid2Client, IdentityMapAlignsResultsAndSplitsBatches) {
   inputs.push_back(*identity_input::from_email("optout@example.com"));
   inputs.push_back(*identity_input::from_email_unhashed("x@y.com"));
   for (int i = 0; i < 5000; ++i) inputs.push_back(*identity_input::from_email("user" + std::to_string(i) + "@example.com"));
-  auto r = run(c.async_identity_map(inputs));
+  auto r = run(c.async_map_identities(inputs));
   ASSERT_TRUE(r) << r.error().describe();
   ASSERT_EQ(r->size(), inputs.size());
   EXPECT_EQ(fake.exchanges().size(), 2u) << "5,003 identifiers go in two batches";

@@ -41,7 +41,7 @@ struct fixture {
     o.base_url = euid ? box.euid_base_url() : box.base_url();
     o.api_key = secret<std::string>(box.api_key());
     o.client_secret = secret<std::string>(box.client_secret());
-    o.clock = &clock;
+    o.call.clock = &clock;
     return o;
   }
 
@@ -104,7 +104,7 @@ TEST(Sandbox, Uid2EndToEnd) {
   fixture f;
   uid2::basic_client<https_transport> c(f.transport, f.options());
   auto email = *identity_input::from_email("validate@example.com");
-  auto gen = f.run(c.async_generate(email));
+  auto gen = f.run(c.async_generate_token(email));
   ASSERT_TRUE(gen) << gen.error().describe();
   ASSERT_EQ(gen->status, token_status::success);
   const identity id = *gen->identity;
@@ -115,26 +115,27 @@ TEST(Sandbox, Uid2EndToEnd) {
   EXPECT_EQ(id.refresh_from, t0 + 900'000);
   EXPECT_EQ(id.refresh_expires, t0 + 86'400'000);
 
-  EXPECT_TRUE(*f.run(c.async_validate(id.advertising_token, email)));
-  EXPECT_TRUE(*f.run(c.async_validate(id.advertising_token, *identity_input::from_email_unhashed("Validate@Example.com"))));
-  EXPECT_FALSE(*f.run(c.async_validate(id.advertising_token, *identity_input::from_email("other@example.com"))));
-  auto forged = f.run(c.async_validate("A4" + std::string(100, 'x'), email));
+  EXPECT_TRUE(*f.run(c.async_validate_token(id.advertising_token, email)));
+  EXPECT_TRUE(*f.run(c.async_validate_token(id.advertising_token, *identity_input::from_email_unhashed("Validate@Example.com"))));
+  EXPECT_FALSE(*f.run(c.async_validate_token(id.advertising_token, *identity_input::from_email("other@example.com"))));
+  auto forged = f.run(c.async_validate_token("A4" + std::string(100, 'x'), email));
   ASSERT_FALSE(forged);
   EXPECT_EQ(forged.error().diag.service_message, "Invalid token");
 
   f.clock.advance(std::chrono::minutes(20));
-  auto ref = f.run(c.async_refresh(id));
+  auto ref = f.run(c.async_refresh_token(id));
   ASSERT_TRUE(ref) << ref.error().describe();
   ASSERT_EQ(ref->status, token_status::success);
   EXPECT_NE(ref->identity->refresh_token, id.refresh_token);
   EXPECT_NE(ref->identity->refresh_response_key, id.refresh_response_key);
   EXPECT_EQ(ref->identity->identity_expires, t0 + 20 * 60'000 + 3'600'000);
-  auto again = f.run(c.async_refresh(*ref->identity));  // the new identity refreshes in turn
+  auto again = f.run(c.async_refresh_token(*ref->identity));  // the new identity refreshes in turn
   ASSERT_TRUE(again) << again.error().describe();
 
-  auto phone = f.run(c.async_generate(*identity_input::from_phone("+12345678901")));
+  auto phone = f.run(c.async_generate_token(*identity_input::from_phone("+12345678901")));
   ASSERT_TRUE(phone && phone->identity);
-  EXPECT_TRUE(*f.run(c.async_validate(phone->identity->advertising_token, *identity_input::from_phone_unhashed("+12345678901"))));
+  EXPECT_TRUE(
+      *f.run(c.async_validate_token(phone->identity->advertising_token, *identity_input::from_phone_unhashed("+12345678901"))));
 }
 
 TEST(Sandbox, TestIdentities) {
@@ -148,14 +149,14 @@ TEST(Sandbox, TestIdentities) {
   };
   for (const auto& [in, expected] : cases) {
     ASSERT_TRUE(in);
-    auto r = f.run(c.async_generate(*in));
+    auto r = f.run(c.async_generate_token(*in));
     ASSERT_TRUE(r) << r.error().describe();
     EXPECT_EQ(r->status, expected) << in->value();
   }
   for (auto in : {identity_input::from_email("refresh-optout@example.com"), identity_input::from_phone("+00000000002")}) {
-    auto g = f.run(c.async_generate(*in));
+    auto g = f.run(c.async_generate_token(*in));
     ASSERT_TRUE(g && g->status == token_status::success);
-    auto r = f.run(c.async_refresh(*g->identity));
+    auto r = f.run(c.async_refresh_token(*g->identity));
     ASSERT_TRUE(r) << r.error().describe();
     EXPECT_EQ(r->status, token_status::optout);
   }
@@ -169,23 +170,23 @@ TEST(Sandbox, EuidConsentAndHosts) {
   ok.tcf_consent_string = sufficient;
   not_enough.tcf_consent_string = insufficient;
   broken.tcf_consent_string = "not-a-tc-string";
-  auto a = f.run(c.async_generate(in, ok));
+  auto a = f.run(c.async_generate_token(in, ok));
   ASSERT_TRUE(a) << a.error().describe();
   ASSERT_EQ(a->status, token_status::success);
   EXPECT_EQ(a->identity->refresh_token[0], 'E') << "EUID scope byte 0x10";
-  auto b = f.run(c.async_generate(in, not_enough));
+  auto b = f.run(c.async_generate_token(in, not_enough));
   ASSERT_TRUE(b) << b.error().describe();
   EXPECT_EQ(b->status, token_status::insufficient_user_consent);
-  auto d = f.run(c.async_generate(in, broken));
+  auto d = f.run(c.async_generate_token(in, broken));
   ASSERT_FALSE(d);
   EXPECT_EQ(d.error().diag.http_status, 400);
   EXPECT_EQ(d.error().diag.service_message, "User consent is invalid");
-  auto r = f.run(c.async_refresh(*a->identity));
+  auto r = f.run(c.async_refresh_token(*a->identity));
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(r->status, token_status::success);
   // An EUID refresh token is not a UID2 one.
   uid2::basic_client<https_transport> u(f.transport, f.options());
-  auto cross = f.run(u.async_refresh(*a->identity));
+  auto cross = f.run(u.async_refresh_token(*a->identity));
   ASSERT_FALSE(cross);
   EXPECT_EQ(cross.error().diag.service_status, "client_error");
 }
@@ -196,7 +197,7 @@ TEST(Sandbox, IdentityMap) {
   std::vector<identity_input> in = {*identity_input::from_email("a@example.com"), *identity_input::from_phone("+12345678901"),
                                     *identity_input::from_email("optout@example.com"),
                                     *identity_input::from_email_unhashed("A@Example.com")};
-  auto r = f.run(c.async_identity_map(in));
+  auto r = f.run(c.async_map_identities(in));
   ASSERT_TRUE(r) << r.error().describe();
   ASSERT_EQ(r->size(), 4u);
   EXPECT_TRUE((*r)[0].mapped());
@@ -223,7 +224,7 @@ TEST(Sandbox, CredentialsAreChecked) {
   wrong_key.api_key = secret<std::string>(std::string("nope"));
   uid2::basic_client<https_transport> c(f.transport, wrong_key);
   auto in = *identity_input::from_email("user@example.com");
-  auto r = f.run(c.async_generate(in));
+  auto r = f.run(c.async_generate_token(in));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), errc::unauthorized);
   EXPECT_EQ(r.error().diag.http_status, 401);
@@ -232,7 +233,7 @@ TEST(Sandbox, CredentialsAreChecked) {
   auto wrong_secret = f.options();
   wrong_secret.client_secret = secret<std::string>(std::string("ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16Spo="));
   uid2::basic_client<https_transport> s(f.transport, wrong_secret);
-  auto w = f.run(s.async_generate(in));
+  auto w = f.run(s.async_generate_token(in));
   ASSERT_FALSE(w);
   EXPECT_EQ(w.error().diag.http_status, 400);
   EXPECT_TRUE(w.error().diag.service_message.starts_with(
@@ -296,7 +297,7 @@ TEST(Sandbox, OperatorMessagesOfSection5) {
 TEST(Sandbox, RefreshRulesAndMessages) {
   fixture f;
   uid2::basic_client<https_transport> c(f.transport, f.options());
-  auto g = f.run(c.async_generate(*identity_input::from_email("user@example.com")));
+  auto g = f.run(c.async_generate_token(*identity_input::from_email("user@example.com")));
   ASSERT_TRUE(g && g->identity);
   const std::string token = g->identity->refresh_token;
   // Not 388 characters: the legacy path, which fails.
@@ -322,7 +323,7 @@ TEST(Sandbox, RefreshRulesAndMessages) {
   EXPECT_EQ(f.run(fixture::send(f.transport, bad))->status, 401);
   // Past refresh_expires: expired_token for authenticated callers, "error" for anonymous ones.
   f.clock.advance(std::chrono::hours(25));
-  auto expired = f.run(c.async_refresh(*g->identity));
+  auto expired = f.run(c.async_refresh_token(*g->identity));
   ASSERT_FALSE(expired);
   EXPECT_EQ(expired.error().diag.service_status, "expired_token");
   EXPECT_EQ(expired.error().diag.service_message, "Expired Token presented");
@@ -347,10 +348,10 @@ TEST(Sandbox, LifetimesAreConfigurable) {
   co.base_url = box.base_url();
   co.api_key = secret<std::string>(std::string("k"));
   co.client_secret = secret<std::string>(o.client_secret);
-  co.clock = &clock;
+  co.call.clock = &clock;
   uid2::basic_client<https_transport> c(https_transport(io.get_executor()), co);
   std::optional<result<token_response>> got;
-  asio::co_spawn(io, c.async_generate(*identity_input::from_email("a@b.com")),
+  asio::co_spawn(io, c.async_generate_token(*identity_input::from_email("a@b.com")),
                  [&](std::exception_ptr, result<token_response> r) { got.emplace(std::move(r)); });
   while (!got) io.run_one();
   ASSERT_TRUE(*got) << got->error().describe();
@@ -375,10 +376,10 @@ TEST(Refresher, KeepsAnIdentityFreshUntilCancelled) {
   co.base_url = box.base_url();
   co.api_key = secret<std::string>(box.api_key());
   co.client_secret = secret<std::string>(box.client_secret());
-  co.clock = &clock;
+  co.call.clock = &clock;
   uid2::basic_client<https_transport> c(https_transport(io.get_executor()), co);
   std::optional<result<token_response>> g;
-  asio::co_spawn(io, c.async_generate(*identity_input::from_email("user@example.com")),
+  asio::co_spawn(io, c.async_generate_token(*identity_input::from_email("user@example.com")),
                  [&](std::exception_ptr, result<token_response> r) { g.emplace(std::move(r)); });
   while (!g) io.run_one();
   ASSERT_TRUE(*g && (*g)->identity);
@@ -409,7 +410,7 @@ TEST(Refresher, KeepsAnIdentityFreshUntilCancelled) {
 
   // refresh-optout: the first refresh answers optout and the refresher stops there.
   g.reset();
-  asio::co_spawn(io, c.async_generate(*identity_input::from_email("refresh-optout@example.com")),
+  asio::co_spawn(io, c.async_generate_token(*identity_input::from_email("refresh-optout@example.com")),
                  [&](std::exception_ptr, result<token_response> r) { g.emplace(std::move(r)); });
   while (!g) io.run_one();
   end.reset();

@@ -62,7 +62,14 @@ TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 /// the service's `OperationResult` (`status_code`, `detail`, `debug_message`, `cursor`) with its
 /// `result`: the service reports logical failures there, with HTTP 200. A non-2xx answer is an
 /// error (`unauthorized` for 401/403, `rate_limited` for 429, else `service_error`) with the
-/// same fields in `diag`. Not thread-safe: use from one strand; calls may overlap.
+/// same fields in `diag`.
+/// Contract, for every `async_*` operation:
+/// - Lifetime: the client must outlive every call it started; arguments are taken by value.
+/// - Cancellation: Asio per-operation cancellation (terminal, partial, total) through the
+///   transport and the retry waits; a cancelled call returns `errc::cancelled`, the client stays usable.
+/// - Deadline: each attempt is bounded by `call.timeout` (30 s), the whole call, retries and waits
+///   included, by `call.retry.deadline`; a trailing `service::call_overrides` changes either for one call.
+/// - Thread-safety: not thread-safe; use one client from one strand. Calls may overlap there.
 template <class Transport>
 class basic_client {
   static_assert(check_http_transport<Transport>());
@@ -76,44 +83,51 @@ class basic_client {
   Transport& transport() noexcept { return transport_; }
 
   /// POST /CreateImpersonationToken (SA token): a token acting as `client_id` (and `user_id`).
-  asio::awaitable<result<token_result>> async_create_impersonation_token(create_impersonation_token_request r) {
+  asio::awaitable<result<token_result>> async_create_impersonation_token(create_impersonation_token_request r,
+                                                                         service::call_overrides per_call = {}) {
     static constexpr std::string_view sensitive[] = {"Result"};
-    co_return co_await call<token_result>("CreateImpersonationToken", json::write(r), false, sensitive);
+    co_return co_await call<token_result>("CreateImpersonationToken", json::write(r), false, sensitive, per_call);
   }
 
   /// POST /CreateStaticToken: a token that is never purged, mapped to `user_id`.
-  asio::awaitable<result<token_result>> async_create_static_token(create_static_token_request r) {
+  asio::awaitable<result<token_result>> async_create_static_token(create_static_token_request r,
+                                                                  service::call_overrides per_call = {}) {
     static constexpr std::string_view sensitive[] = {"Result"};
-    co_return co_await call<token_result>("CreateStaticToken", json::write(r), false, sensitive);
+    co_return co_await call<token_result>("CreateStaticToken", json::write(r), false, sensitive, per_call);
   }
 
   /// POST /DeleteStaticToken. `result` says whether a token was removed.
-  asio::awaitable<result<change_result>> async_delete_static_token(delete_static_token_request r) {
+  asio::awaitable<result<change_result>> async_delete_static_token(delete_static_token_request r,
+                                                                   service::call_overrides per_call = {}) {
     if (!is_uuid(r.token_to_delete))
       co_return tokenmint::error{errc::invalid_argument, "token_to_delete: not a GUID (8-4-4-4-12 hex digits)"};
-    co_return co_await call<change_result>("DeleteStaticToken", json::write(r), false, std::span<const std::string_view>());
+    co_return co_await call<change_result>("DeleteStaticToken", json::write(r), false, std::span<const std::string_view>(),
+                                           per_call);
   }
 
   /// POST /UpdateStaticToken: maps the static token to `user_id`.
-  asio::awaitable<result<change_result>> async_update_static_token(update_static_token_request r) {
+  asio::awaitable<result<change_result>> async_update_static_token(update_static_token_request r,
+                                                                   service::call_overrides per_call = {}) {
     if (!is_uuid(r.token_to_update))
       co_return tokenmint::error{errc::invalid_argument, "token_to_update: not a GUID (8-4-4-4-12 hex digits)"};
-    co_return co_await call<change_result>("UpdateStaticToken", json::write(r), true, std::span<const std::string_view>());
+    co_return co_await call<change_result>("UpdateStaticToken", json::write(r), true, std::span<const std::string_view>(),
+                                           per_call);
   }
 
   /// POST /GetTokens: one call, one page when `r.cursor` is set (rows `from`..`to`).
-  asio::awaitable<result<token_list_result>> async_get_tokens(get_tokens_request r) {
+  asio::awaitable<result<token_list_result>> async_get_tokens(get_tokens_request r, service::call_overrides per_call = {}) {
     if (r.cursor && r.cursor->from && r.cursor->to && *r.cursor->to < *r.cursor->from)
       co_return tokenmint::error{errc::invalid_argument, "cursor: to is before from"};
     if (r.cursor && r.cursor->from && *r.cursor->from < 0)
       co_return tokenmint::error{errc::invalid_argument, "cursor: from is negative"};
-    co_return co_await call<token_list_result>("GetTokens", json::write(r), true, std::span<const std::string_view>());
+    co_return co_await call<token_list_result>("GetTokens", json::write(r), true, std::span<const std::string_view>(), per_call);
   }
 
   /// Every matching token, fetched in pages of `page_size` rows with the cursor until the
   /// service's `total` is reached (or a page comes back short). The last page's result fields
   /// (status code, detail) are returned with all rows.
-  asio::awaitable<result<token_list_result>> async_get_all_tokens(get_tokens_request r, std::int32_t page_size = 100) {
+  asio::awaitable<result<token_list_result>> async_get_all_tokens(get_tokens_request r, std::int32_t page_size = 100,
+                                                                  service::call_overrides per_call = {}) {
     if (page_size <= 0) co_return tokenmint::error{errc::invalid_argument, "page_size: must be positive"};
     token_list_result all;
     all.result.emplace();
@@ -123,7 +137,7 @@ class basic_client {
       if (!page.cursor) page.cursor.emplace();
       page.cursor->from = from;
       page.cursor->to = from + page_size - 1;
-      auto got = co_await async_get_tokens(std::move(page));
+      auto got = co_await async_get_tokens(std::move(page), per_call);
       if (!got) co_return std::move(got).error();
       const std::size_t rows = got->result ? got->result->size() : 0;
       if (got->result)
@@ -144,7 +158,7 @@ class basic_client {
  private:
   template <class R>
   asio::awaitable<result<R>> call(std::string_view operation, std::string body, bool replay_safe,
-                                  std::span<const std::string_view> sensitive) {
+                                  std::span<const std::string_view> sensitive, service::call_overrides per_call) {
     auto base = service::trimmed_base_url(options_.base_url, "alterian");
     if (!base) co_return std::move(base).error();
     const auth::api_key_header credential{"X-Api-Key", options_.api_key, {}};
@@ -157,7 +171,8 @@ class basic_client {
     };
     service::call_info info{"alterian", operation, replay_safe, sensitive, nullptr};
     auto to_error = [operation](const http::response& r) { return detail::http_error(operation, r); };
-    auto res = co_await service::send_checked(transport_, make, options_.call, info, to_error);
+    const service::effective_call effective(options_.call, per_call);
+    auto res = co_await service::send_checked(transport_, make, effective.get(), info, to_error);
     if (!res) co_return std::move(res).error();
     co_return service::read_answer<R>("alterian " + std::string(operation), *res);
   }

@@ -46,8 +46,14 @@ inline tokenmint::error http_error(const http::response& res) {
 TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
 /// Benchling's token endpoint over `Transport`; `benchling::client` uses `https_transport`.
-/// Not thread-safe: use from one strand; calls may overlap. Bounded by `options.call`, honours
-/// Asio cancellation. A token request is replay-safe (asking twice only mints two tokens).
+/// A token request is replay-safe (asking twice only mints two tokens).
+/// Contract, for every `async_*` operation:
+/// - Lifetime: the client must outlive every call it started; arguments are taken by value.
+/// - Cancellation: Asio per-operation cancellation (terminal, partial, total) through the
+///   transport and the retry waits; a cancelled call returns `errc::cancelled`, the client stays usable.
+/// - Deadline: each attempt is bounded by `call.timeout` (30 s), the whole call, retries and waits
+///   included, by `call.retry.deadline`; a trailing `service::call_overrides` changes either for one call.
+/// - Thread-safety: not thread-safe; use one client from one strand. Calls may overlap there.
 template <class Transport>
 class basic_client {
   static_assert(check_http_transport<Transport>());
@@ -64,7 +70,7 @@ class basic_client {
   /// credentials, before any request), `unauthorized` (401 `invalid_client`), `service_error`
   /// (400 `invalid_request`/`invalid_grant`/..., other statuses), `rate_limited` (429 after
   /// retries), `invalid_response` (no `access_token`, a token type other than Bearer).
-  asio::awaitable<result<auth::oauth2_token>> async_generate_token() {
+  asio::awaitable<result<auth::oauth2_token>> async_generate_token(service::call_overrides per_call = {}) {
     auto base = service::trimmed_base_url(options_.base_url, "benchling");
     if (!base) co_return std::move(base).error();
     const auth::basic credential{options_.client_id, options_.client_secret};
@@ -83,7 +89,8 @@ class basic_client {
     };
     static constexpr std::string_view sensitive[] = {"access_token", "client_secret"};
     service::call_info info{"benchling", "generate_token", true, sensitive, nullptr};
-    auto res = co_await service::send_checked(transport_, make, options_.call, info, &detail::http_error);
+    const service::effective_call call(options_.call, per_call);
+    auto res = co_await service::send_checked(transport_, make, call.get(), info, &detail::http_error);
     if (!res) co_return std::move(res).error();
     auto body = service::read_answer<token_response>("benchling generate_token", *res);
     tokenmint::detail::cleanse(res->body.data(), res->body.size());

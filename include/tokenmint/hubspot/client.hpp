@@ -77,8 +77,13 @@ inline bool has_control(std::string_view s) noexcept {
 TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
 /// HubSpot visitor identification over `Transport`; `hubspot::client` uses `https_transport`.
-/// Not thread-safe: use from one strand; calls may overlap. Each call is bounded by
-/// `options.call` (per-attempt timeout, retry deadline) and honours Asio cancellation.
+/// Contract, for every `async_*` operation:
+/// - Lifetime: the client must outlive every call it started; arguments are taken by value.
+/// - Cancellation: Asio per-operation cancellation (terminal, partial, total) through the
+///   transport and the retry waits; a cancelled call returns `errc::cancelled`, the client stays usable.
+/// - Deadline: each attempt is bounded by `call.timeout` (30 s), the whole call, retries and waits
+///   included, by `call.retry.deadline`; a trailing `service::call_overrides` changes either for one call.
+/// - Thread-safety: not thread-safe; use one client from one strand. Calls may overlap there.
 template <class Transport>
 class basic_client {
   static_assert(check_http_transport<Transport>());
@@ -96,7 +101,8 @@ class basic_client {
   /// `rate_limited` (429 after retries; `DAILY` is never retried), `service_error` (other
   /// statuses), transport errors; `diag` keeps HubSpot's category, message, correlation id,
   /// `errors[]` and the `X-HubSpot-*` headers, and `parse_error()` gives the typed body.
-  asio::awaitable<result<visitor_token>> async_create_visitor_token(visitor_token_request request) {
+  asio::awaitable<result<visitor_token>> async_create_visitor_token(visitor_token_request request,
+                                                                    service::call_overrides per_call = {}) {
     if (auto ok = check(request); !ok) co_return std::move(ok).error();
     auto base = service::trimmed_base_url(options_.base_url, "hubspot");
     if (!base) co_return std::move(base).error();
@@ -110,7 +116,8 @@ class basic_client {
       return req;
     };
     service::call_info info{"hubspot", "create_visitor_token", false, {}, &detail::retry_hint};
-    auto res = co_await service::send_checked(transport_, make, options_.call, info, &detail::http_error);
+    const service::effective_call call(options_.call, per_call);
+    auto res = co_await service::send_checked(transport_, make, call.get(), info, &detail::http_error);
     if (!res) co_return std::move(res).error();
     auto token = service::read_answer<visitor_token>("hubspot create_visitor_token", *res);
     if (token && token->token.empty())

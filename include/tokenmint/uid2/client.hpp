@@ -1,6 +1,7 @@
 // UID2 and EUID publisher clients: generate, refresh, validate, identity map, over any transport.
 #pragma once
 
+#include <tokenmint/auth/credentials.hpp>
 #include <tokenmint/json/read.hpp>
 #include <tokenmint/json/value.hpp>
 #include <tokenmint/json/write.hpp>
@@ -25,7 +26,8 @@ namespace detail {
 /// The documented limit of `/v3/identity/map`: identifiers per request.
 inline constexpr std::size_t max_map_batch = 5000;
 
-/// An error for a non-200 answer: the service's `status` and `message` when the body is its
+/// An error for a final answer outside 2xx (401/403 `unauthorized`, 429 `rate_limited`, else
+/// `service_error`): the service's `status` and `message` when the body is its
 /// JSON, the raw body otherwise, the HTTP status always.
 inline tokenmint::error http_error(flavour f, std::string_view path, const http::response& res) {
   diagnostics d;
@@ -41,8 +43,7 @@ inline tokenmint::error http_error(flavour f, std::string_view path, const http:
   if (!d.service_status.empty()) msg += ' ' + d.service_status;
   if (!d.service_message.empty()) msg += ": " + d.service_message;
   else if (!res.reason.empty() && d.service_status.empty()) msg += ' ' + res.reason;
-  const errc code = res.status == 401 || res.status == 403 ? errc::unauthorized : errc::service_error;
-  return tokenmint::error{code, std::move(msg), std::move(d)};
+  return tokenmint::error{service::status_errc(res.status), std::move(msg), std::move(d)};
 }
 
 /// `{"status": ..., "body": ..., "message": ...}` of a decrypted answer.
@@ -84,38 +85,59 @@ inline bool refresh_token_is_clean(std::string_view t) noexcept {
   });
 }
 
+}  // namespace detail
+
 TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
-/// The UID2/EUID protocol over a transport; `uid2::basic_client` and `euid::basic_client` name it.
-/// Holds the client secret's key schedule (built once). Not thread-safe: use from one strand;
-/// calls may overlap. Every call has the deadline `client_options::timeout` and honours Asio
-/// cancellation through the transport.
-template <flavour F, class Transport>
-class basic_operator_client {
+/// The UID2 (or, with `F = flavour::euid`, EUID) publisher API over `Transport`:
+/// `async_generate_token`, `async_refresh_token`, `async_validate_token`, `async_map_identities`.
+/// `uid2::client` and `euid::client` use `https_transport`.
+///
+/// Contract, for every `async_*` operation:
+/// - Lifetime: the client must outlive every call it started (calls use its transport, key
+///   schedule and options); arguments are taken by value, so temporaries are safe.
+/// - Cancellation: Asio per-operation cancellation (terminal, partial, total) through the
+///   transport and the retry waits; a cancelled call returns `errc::cancelled` and the client
+///   stays usable.
+/// - Deadline: each attempt is bounded by `call.timeout` (30 s), the whole call, retries and waits
+///   included, by `call.retry.deadline`; a trailing `service::call_overrides` changes either for
+///   one call.
+/// - Thread-safety: not thread-safe; use one client from one strand. Calls may overlap there.
+/// - Errors: `invalid_argument` / `invalid_key` / `invalid_url` for bad input (before any
+///   request), `unauthorized` (401/403), `rate_limited` (429 after retries), `service_error` (other
+///   refusals, with the operator's status and message in `diag`), `invalid_response`, the
+///   envelope's `authentication_failed` / `nonce_mismatch`, and transport errors. Outcomes that
+///   are not failures (`optout`, EUID `insufficient_user_consent`) are values.
+/// g++ 12: do not `co_await` inside a constructor argument of the client or its transport
+/// (`client c(https_transport(co_await this_coro::executor), o)` frees a wild pointer); await into
+/// a named local first.
+template <class Transport, flavour F = flavour::uid2>
+class basic_client {
   static_assert(check_http_transport<Transport>());
 
  public:
   using transport_type = Transport;
 
-  basic_operator_client(Transport transport, client_options options)
-      : transport_(std::move(transport)), options_(std::move(options)) {
+  /// Takes the transport and options by value. A bad client secret is reported by the first call
+  /// that needs it (`invalid_key`), not thrown.
+  basic_client(Transport transport, client_options options)
+      : transport_(std::move(transport)), options_(std::move(options)), bearer_{options_.api_key} {
     if (!options_.client_secret.reveal().empty()) {
       auto k = make_key(options_.client_secret, "client_secret");
       if (k) key_.emplace(std::move(*k));
       else key_error_ = std::move(k).error();
     }
-    if (options_.clock == nullptr) options_.clock = &default_clock();
     while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
-    call_ = call_opts();
   }
 
   const client_options& options() const noexcept { return options_; }
   Transport& transport() noexcept { return transport_; }
 
   /// POST /v2/token/generate. `success` carries the identity; `optout` and (EUID)
-  /// `insufficient_user_consent` are outcomes, not errors. Each call seals a fresh envelope
+  /// `insufficient_user_consent` are outcomes, not errors. Each attempt seals a fresh envelope
   /// (new timestamp, nonce, IV).
-  asio::awaitable<result<token_response>> async_generate(identity_input input, generate_options opts = {}) {
+  asio::awaitable<result<token_response>> async_generate_token(identity_input input, generate_options opts = {},
+                                                               service::call_overrides per_call = {}) {
     constexpr std::string_view path = "/v2/token/generate";
     if (opts.tcf_consent_string && F != flavour::euid)
       co_return tokenmint::error{errc::invalid_argument, "tcf_consent_string: only EUID operators take a TCF string"};
@@ -125,7 +147,8 @@ class basic_operator_client {
     body.emplace_back(std::string(wire_name(input.kind())), input.value());
     if (opts.tcf_consent_string) body.emplace_back("tcf_consent_string", *opts.tcf_consent_string);
     if (options_.send_optout_check) body.emplace_back("optout_check", 1);
-    auto a = co_await call_enveloped(path, json::write(json::value(std::move(body))));
+    const service::effective_call call(options_.call, per_call);
+    auto a = co_await call_enveloped(path, json::write(json::value(std::move(body))), call.get());
     if (!a) co_return std::move(a).error();
     co_return token_outcome(path, std::move(*a));
   }
@@ -133,10 +156,11 @@ class basic_operator_client {
   /// POST /v2/token/refresh with the identity's refresh token as the whole body, answer opened
   /// with its `refresh_response_key`. The new identity replaces the old one (it carries a new
   /// refresh token and key). Sends the API key when the client has one (the operator then says
-  /// `invalid_token` / `expired_token` instead of a generic `error`).
-  asio::awaitable<result<token_response>> async_refresh(const identity& id) {
+  /// `invalid_token` / `expired_token` instead of a generic `error`). The identity is taken by
+  /// value: `async_refresh_token(identity::from_json(text).value())` is safe.
+  asio::awaitable<result<token_response>> async_refresh_token(identity id, service::call_overrides per_call = {}) {
     constexpr std::string_view path = "/v2/token/refresh";
-    if (!refresh_token_is_clean(id.refresh_token))
+    if (!detail::refresh_token_is_clean(id.refresh_token))
       co_return tokenmint::error{errc::invalid_argument,
                                  "refresh_token: empty, or holds whitespace or control characters (it is sent byte-exact)"};
     std::optional<crypto::aes256_gcm> refresh_key;
@@ -148,7 +172,8 @@ class basic_operator_client {
     auto make = [&]() -> result<http::request> {
       return make_request(path, id.refresh_token, !options_.api_key.reveal().empty());
     };
-    auto res = co_await send(path, make);
+    const service::effective_call call(options_.call, per_call);
+    auto res = co_await send(path, make, call.get());
     if (!res) co_return std::move(res).error();
     std::string plain;
     if (refresh_key) {
@@ -160,12 +185,12 @@ class basic_operator_client {
     } else {
       plain = std::move(res->body);  // legacy session: the answer is plain JSON
     }
-    auto a = parse_answer(F, path, plain);
+    auto a = detail::parse_answer(F, path, plain);
     tokenmint::detail::cleanse(plain.data(), plain.size());
     if (!a) co_return std::move(a).error();
     auto out = token_outcome(path, std::move(*a));
     if (out && out->identity) {
-      const auto now = options_.clock->now_ms();
+      const auto now = clock().now_ms();
       if (!out->identity->is_refreshable(now) || out->identity->has_expired(now))
         co_return tokenmint::error{errc::invalid_response,
                                    std::string(name(F)) + " /v2/token/refresh: the new identity is already expired"};
@@ -175,15 +200,17 @@ class basic_operator_client {
 
   /// POST /v2/token/validate: whether `advertising_token` was generated (with these
   /// credentials) for `input`. A testing aid.
-  asio::awaitable<result<bool>> async_validate(std::string advertising_token, identity_input input) {
+  asio::awaitable<result<bool>> async_validate_token(std::string advertising_token, identity_input input,
+                                                     service::call_overrides per_call = {}) {
     constexpr std::string_view path = "/v2/token/validate";
     if (advertising_token.empty()) co_return tokenmint::error{errc::invalid_argument, "token: empty"};
     json::value::object_type body;
     body.emplace_back("token", std::move(advertising_token));
     body.emplace_back(std::string(wire_name(input.kind())), input.value());
-    auto a = co_await call_enveloped(path, json::write(json::value(std::move(body))));
+    const service::effective_call call(options_.call, per_call);
+    auto a = co_await call_enveloped(path, json::write(json::value(std::move(body))), call.get());
     if (!a) co_return std::move(a).error();
-    if (a->status != "success") co_return status_error(F, path, *a);
+    if (a->status != "success") co_return detail::status_error(F, path, *a);
     if (const bool* b = a->body.if_bool()) co_return *b;
     co_return tokenmint::error{errc::invalid_response,
                                std::string(name(F)) + ' ' + std::string(path) + ": body is not a boolean"};
@@ -191,12 +218,14 @@ class basic_operator_client {
 
   /// POST /v3/identity/map: results aligned with `inputs` (any mix of kinds). More than 5,000
   /// identifiers are sent in consecutive batches of 5,000; the first failing batch fails the call.
-  asio::awaitable<result<std::vector<mapped_identity>>> async_identity_map(std::vector<identity_input> inputs) {
+  asio::awaitable<result<std::vector<mapped_identity>>> async_map_identities(std::vector<identity_input> inputs,
+                                                                             service::call_overrides per_call = {}) {
+    const service::effective_call call(options_.call, per_call);
     std::vector<mapped_identity> out;
     out.reserve(inputs.size());
-    for (std::size_t start = 0; start < inputs.size(); start += max_map_batch) {
-      const std::size_t end = std::min(inputs.size(), start + max_map_batch);
-      auto batch = co_await map_batch(inputs, start, end);
+    for (std::size_t start = 0; start < inputs.size(); start += detail::max_map_batch) {
+      const std::size_t end = std::min(inputs.size(), start + detail::max_map_batch);
+      auto batch = co_await map_batch(inputs, start, end, call.get());
       if (!batch) co_return std::move(batch).error();
       for (auto& m : *batch) out.push_back(std::move(m));
     }
@@ -204,45 +233,22 @@ class basic_operator_client {
   }
 
  private:
-  service::call_options call_opts() const {
-    service::call_options o;
-    o.timeout = options_.timeout;
-    o.retry = options_.retry;
-    o.observe = options_.observe;
-    o.clock = options_.clock;
-    o.sleep = options_.sleep;
-    o.max_body_bytes = max_body_size * 2;
-    return o;
-  }
+  const tokenmint::clock& clock() const noexcept { return options_.call.clock ? *options_.call.clock : default_clock(); }
 
-  /// Sends what `make` builds (again for each attempt) under the retry policy; a final answer
-  /// other than 200 becomes the service's error, with the number of attempts.
+  /// Sends what `make` builds (again for each attempt) under the retry policy through the attempt
+  /// step all clients share: a final answer outside 2xx becomes the service's error.
   template <class Make>
-  asio::awaitable<result<http::response>> send(std::string_view path, Make make) {
+  asio::awaitable<result<http::response>> send(std::string_view path, Make make, const service::call_options& call) {
     const service::call_info info{name(F), path, false, {}, nullptr};
-    int attempts = 0;
-    auto res = co_await service::send(transport_, make, call_, info, &attempts);
-    if (!res) {
-      tokenmint::error e = std::move(res).error();
-      e.diag.attempts = attempts;
-      co_return e;
-    }
-    if (res->status != 200) {
-      auto e = http_error(F, path, *res);
-      e.diag.attempts = attempts;
-      co_return e;
-    }
-    co_return res;
+    auto to_error = [path](const http::response& r) { return detail::http_error(F, path, r); };
+    co_return co_await service::send_checked(transport_, make, call, info, to_error);
   }
 
   http::request make_request(std::string_view path, std::string body, bool with_key) const {
-    http::request req;
-    req.method = http::verb::post;
-    req.url = options_.base_url + std::string(path);
-    if (with_key) req.headers.add("Authorization", "Bearer " + options_.api_key.reveal());
+    http::request req =
+        service::make_post(options_.base_url + std::string(path), "text/plain", std::move(body), options_.user_agent);
+    if (with_key) bearer_.apply(req);
     req.headers.add("X-UID2-Client-Version", options_.client_version);
-    req.headers.add("Content-Type", "text/plain");
-    req.body = std::move(body);
     return req;
   }
 
@@ -250,39 +256,41 @@ class basic_operator_client {
     if (key_error_) return *key_error_;
     if (!key_) return tokenmint::error{errc::invalid_key, "client_secret: not set (needed for this call)"};
     if (options_.api_key.reveal().empty()) return tokenmint::error{errc::invalid_argument, "api_key: not set"};
+    if (auto ok = bearer_.check(); !ok) return tokenmint::error{errc::invalid_argument, "api_key: " + ok.error().message};
     if (options_.base_url.empty()) return tokenmint::error{errc::invalid_url, "base_url: not set"};
     return {};
   }
 
   /// Seal `json`, POST it, open the 200 answer (nonce checked) and parse its envelope JSON.
-  asio::awaitable<result<answer>> call_enveloped(std::string_view path, std::string json_text) {
+  asio::awaitable<result<detail::answer>> call_enveloped(std::string_view path, std::string json_text,
+                                                         const service::call_options& call) {
     if (auto ok = check_credentials(); !ok) co_return std::move(ok).error();
     // Each attempt seals a new envelope (timestamp, nonce, IV); the answer is opened with the
     // nonce of the attempt that produced it, the last one.
     std::optional<request_params> params;
     auto make = [&]() -> result<http::request> {
-      auto p = make_request_params(options_.clock->now_ms());
+      auto p = make_request_params(clock().now_ms());
       if (!p) return std::move(p).error();
       params.emplace(*p);
       auto sealed = seal_request(*key_, *params, json_text);
       if (!sealed) return std::move(sealed).error();
       return make_request(path, std::move(*sealed), true);
     };
-    auto res = co_await send(path, make);
+    auto res = co_await send(path, make, call);
     tokenmint::detail::cleanse(json_text.data(), json_text.size());
     if (!res) co_return std::move(res).error();
     std::vector<std::uint8_t> scratch;
     auto opened = open_response(*key_, res->body, params->nonce, scratch);
     if (!opened) co_return std::move(opened).error();
-    auto a = parse_answer(F, path, opened->json);
+    auto a = detail::parse_answer(F, path, opened->json);
     tokenmint::detail::cleanse(scratch.data(), scratch.size());
     co_return a;
   }
 
-  result<token_response> token_outcome(std::string_view path, answer a) const {
+  result<token_response> token_outcome(std::string_view path, detail::answer a) const {
     if (a.status == "optout") return token_response{token_status::optout, std::nullopt};
     if (a.status == "insufficient_user_consent") return token_response{token_status::insufficient_user_consent, std::nullopt};
-    if (a.status != "success") return status_error(F, path, a);
+    if (a.status != "success") return detail::status_error(F, path, a);
     if (a.body.is_null())
       return tokenmint::error{errc::invalid_response,
                               std::string(name(F)) + ' ' + std::string(path) + ": success without an identity"};
@@ -293,7 +301,7 @@ class basic_operator_client {
   }
 
   asio::awaitable<result<std::vector<mapped_identity>>> map_batch(const std::vector<identity_input>& inputs, std::size_t start,
-                                                                  std::size_t end) {
+                                                                  std::size_t end, const service::call_options& call) {
     constexpr std::string_view path = "/v3/identity/map";
     constexpr std::array kinds = {identity_kind::email, identity_kind::email_hash, identity_kind::phone,
                                   identity_kind::phone_hash};
@@ -308,9 +316,9 @@ class basic_operator_client {
     json::value::object_type body;
     for (std::size_t k = 0; k < 4; ++k)
       if (!arrays[k].empty()) body.emplace_back(std::string(wire_name(kinds[k])), std::move(arrays[k]));
-    auto a = co_await call_enveloped(path, json::write(json::value(std::move(body))));
+    auto a = co_await call_enveloped(path, json::write(json::value(std::move(body))), call);
     if (!a) co_return std::move(a).error();
-    if (a->status != "success") co_return status_error(F, path, *a);
+    if (a->status != "success") co_return detail::status_error(F, path, *a);
     auto bad = [&](std::string why) {
       return tokenmint::error{errc::invalid_response, std::string(name(F)) + ' ' + std::string(path) + ": " + why};
     };
@@ -339,18 +347,14 @@ class basic_operator_client {
 
   Transport transport_;
   client_options options_;
-  service::call_options call_;  // built once from options_
+  auth::bearer bearer_;  // the API key, applied at send time
   std::optional<crypto::aes256_gcm> key_;
   std::optional<tokenmint::error> key_error_;
 };
 
 TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_END
 
-}  // namespace detail
-
 /// UID2 publisher client over `Transport`; `uid2::client` uses `https_transport`.
-template <class Transport>
-using basic_client = detail::basic_operator_client<flavour::uid2, Transport>;
 using client = basic_client<https_transport>;
 
 }  // namespace tokenmint::uid2
@@ -367,7 +371,7 @@ using uid2::token_status;
 
 /// EUID publisher client: the UID2 protocol with EUID's hosts, messages and the TCF string.
 template <class Transport>
-using basic_client = uid2::detail::basic_operator_client<uid2::flavour::euid, Transport>;
+using basic_client = uid2::basic_client<Transport, uid2::flavour::euid>;
 using client = basic_client<https_transport>;
 
 }  // namespace tokenmint::euid

@@ -56,24 +56,23 @@ struct generate_options {
   std::optional<std::string> tcf_consent_string;
 };
 
-/// Client settings, an aggregate. `base_url` and the credentials are required for the calls
-/// that need them (refresh needs neither secret).
+/// Client settings, an aggregate, in the shape every client has: `{base_url, credentials,
+/// user_agent, call}` plus what UID2 alone needs. `base_url` and both credentials are required
+/// for the calls that need them (refresh needs neither secret).
 struct client_options {
-  std::string base_url;                       ///< e.g. `uid2::environments::integration`; no trailing path
-  secret<std::string> api_key;                ///< sent as `Authorization: Bearer`
-  secret<std::string> client_secret;          ///< base64 of 32 bytes
-  std::chrono::milliseconds timeout{10'000};  ///< per attempt, connect to last byte; `retry.deadline` bounds the call
+  std::string base_url;         ///< e.g. `uid2::environments::integration`; no trailing path
+  secret_string api_key;        ///< sent as `Authorization: Bearer`
+  secret_string client_secret;  ///< base64 of 32 bytes: the envelope key
+  std::string user_agent;       ///< empty: "tokenmint-cpp/<version>"
+  /// Per-attempt timeout (30 s), retries of 429/502/503/504 and of connections that failed before
+  /// sending (each attempt seals a new envelope; `policy::retry_policy::none()` turns them off),
+  /// the retry deadline that bounds the call, a shared limiter, request/response hooks (envelopes
+  /// and tokens redacted), and the clock (request timestamps, lifecycle checks) and sleeper.
+  service::call_options call;
   std::string client_version = "tokenmint-cpp-" + std::string(version_string);  ///< X-UID2-Client-Version
   /// Send `"optout_check":1` with generate: needed by some older private operators, ignored by
   /// current ones.
   bool send_optout_check = false;
-  /// Where request timestamps and the lifecycle checks of refreshed identities take "now" from.
-  const tokenmint::clock* clock = &default_clock();
-  /// Retries of 429/502/503/504 answers and of connections that failed before sending; each
-  /// attempt seals a new envelope. `retry_policy::none()` turns them off.
-  policy::retry_policy retry;
-  policy::hooks observe;              ///< request/response hooks; envelopes and tokens are redacted
-  service::sleeper* sleep = nullptr;  ///< waits between attempts; null: an Asio timer
 };
 
 namespace environments {

@@ -55,7 +55,7 @@ asio::awaitable<refresher_result> keep_fresh(Client& client, identity id, Callba
   refresher_result out;
   std::minstd_rand rng(std::random_device{}());
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  const tokenmint::clock& clock = *client.options().clock;
+  const tokenmint::clock& clock = client.options().call.clock ? *client.options().call.clock : default_clock();
   std::int64_t next = id.refresh_from;
   if (opts.jitter.count() > 0) next += std::uniform_int_distribution<std::int64_t>(0, opts.jitter.count())(rng);
   for (;;) {
@@ -81,7 +81,7 @@ asio::awaitable<refresher_result> keep_fresh(Client& client, identity id, Callba
       out.reason = refresher_stop::refresh_expired;
       break;
     }
-    auto r = co_await client.async_refresh(id);
+    auto r = co_await client.async_refresh_token(id);
     if (r) {
       if (r->status == token_status::optout) {
         out.reason = refresher_stop::optout;
