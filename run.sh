@@ -3,8 +3,8 @@
 # (as root, through apt-get), configures, builds and runs.
 #
 #   ./run.sh demo              the sandbox, then UID2/EUID, HubSpot, Benchling and Alterian calls over HTTP
-#   ./run.sh test              the whole suite; ends with "N passed, N failed". With CI=true also
-#                              clang++-16 -Werror under ASan+UBSan and the fuzzers' seed corpora
+#   ./run.sh test              meson test's one list; ends with "N passed, N failed". With CI=true also
+#                              clang++-16 -Werror under ASan+UBSan, ThreadSanitizer, the fuzz corpora
 #   ./run.sh bench             Google Benchmark programs, compared side by side in one run
 #   ./run.sh build             configure and build (g++)
 #   ./run.sh fuzz NAME [SECS]  run one libFuzzer target (base64, request_envelope, response_envelope, json, http_response)
