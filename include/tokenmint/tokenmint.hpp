@@ -1,5 +1,5 @@
 // Umbrella header: the whole client library. The testing component (servers, the sandbox,
-// fakes) is not part of it: include <tokenmint/testing/testing.hpp> and link tokenmint_testing.
+// fakes) is not part of it: its own umbrella is testing/testing.hpp (link tokenmint_testing).
 #pragma once
 
 #include <tokenmint/version.hpp>
