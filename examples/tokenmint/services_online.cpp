@@ -167,7 +167,7 @@ int alterian_create_impersonation(const std::vector<std::string>& argv) {
 int alterian_delete_static(const std::vector<std::string>& argv) {
   return alterian_run(argv, {"token"}, {}, [](const args& a, alterian::client& c) {
     alterian::delete_static_token_request r;
-    r.token_to_delete = a.require("token");
+    r.token_to_delete = secret_string(a.require("token"));
     return c.async_delete_static_token(std::move(r));
   });
 }
@@ -175,7 +175,7 @@ int alterian_delete_static(const std::vector<std::string>& argv) {
 int alterian_update_static(const std::vector<std::string>& argv) {
   return alterian_run(argv, {"token", "user-id"}, {}, [](const args& a, alterian::client& c) {
     alterian::update_static_token_request r;
-    r.token_to_update = a.require("token");
+    r.token_to_update = secret_string(a.require("token"));
     r.user_id = int32_option(a, "user-id");
     return c.async_update_static_token(std::move(r));
   });

@@ -82,6 +82,11 @@ struct cached_model {
 struct just_string {
   std::string s;
 };
+struct credential_holder {
+  secret_string token;
+  std::optional<secret_string> refresh;
+};
+
 struct just_double {
   double d = 0;
 };
@@ -199,6 +204,25 @@ TEST(JsonModels, RoundTripEveryModel) {
 }
 
 // ---- scalars ------------------------------------------------------------------------------------------
+
+// Credentials read from and written to the wire as plain JSON strings (escapes decoded), held as
+// secrets in between: never printed by the model's streaming paths.
+TEST(JsonRead, SecretStringsHoldCredentials) {
+  auto r = json::read<credential_holder>(R"({"token":"eyJ\u0041.b\/c","refresh":null})");
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->token.reveal(), "eyJA.b/c");
+  EXPECT_FALSE(r->refresh);
+  EXPECT_EQ(to_string(r->token), "<redacted>");
+  EXPECT_EQ(json::write(*r), R"({"token":"eyJA.b/c"})");
+  r->refresh = secret_string(std::string("rt-1"));
+  EXPECT_EQ(json::write(*r), R"({"token":"eyJA.b/c","refresh":"rt-1"})");
+  auto wrong = json::read<credential_holder>(R"({"token":12})");
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message.find("token"), std::string::npos) << wrong.error().message;
+  EXPECT_NE(wrong.error().message.find("expected string"), std::string::npos) << wrong.error().message;
+  EXPECT_FALSE(json::read<credential_holder>(R"({"token":"bad \ud800 surrogate"})"));
+  EXPECT_FALSE(json::read<credential_holder>(R"({"refresh":"x"})"));  // token is required
+}
 
 TEST(JsonRead, IntegersAreExactAtEveryWidth) {
   const std::string doc = R"({"b":true,"i8":-128,"u8":255,"i16":-32768,"u16":65535,"i32":-2147483648,"u32":4294967295,)"

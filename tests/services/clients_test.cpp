@@ -66,7 +66,7 @@ TEST(HubSpot, SendsTheDocumentedRequestAndReadsTheToken) {
   hubspot::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   auto t = run(c.async_create_visitor_token(gob()));
   ASSERT_TRUE(t) << t.error();
-  EXPECT_EQ(t->token, jwt);
+  EXPECT_EQ(t->token.reveal(), jwt);
   ASSERT_EQ(fake.exchanges().size(), 1u);
   const auto& req = fake.exchanges()[0].request;
   EXPECT_EQ(req.method, http::verb::post);
@@ -326,7 +326,8 @@ TEST(Alterian, EveryOperationAsTheSamplesShowIt) {
   cs.user_id = 34;
   auto created = run(c.async_create_static_token(cs));
   ASSERT_TRUE(created) << created.error();
-  EXPECT_EQ(created->result, "046b6c7f-0b8a-43b9-b35d-6489e6daee91");
+  ASSERT_TRUE(created->result);
+  EXPECT_EQ(created->result->reveal(), "046b6c7f-0b8a-43b9-b35d-6489e6daee91");
   EXPECT_EQ(created->status_code, "<constant>");
 
   alterian::get_tokens_request gt;
@@ -339,7 +340,8 @@ TEST(Alterian, EveryOperationAsTheSamplesShowIt) {
   ASSERT_TRUE(list) << list.error();
   ASSERT_EQ(list->result->size(), 1u);
   const auto& tok = list->result->at(0);
-  EXPECT_EQ(tok.token, "046b6c7f-0b8a-43b9-b35d-6489e6daee91");
+  ASSERT_TRUE(tok.token);
+  EXPECT_EQ(tok.token->reveal(), "046b6c7f-0b8a-43b9-b35d-6489e6daee91");
   EXPECT_EQ(tok.user_id, 34);
   EXPECT_EQ(tok.client_id, 12);
   EXPECT_FALSE(tok.login_id);
@@ -348,14 +350,14 @@ TEST(Alterian, EveryOperationAsTheSamplesShowIt) {
   EXPECT_EQ(list->cursor->total, 1);
 
   alterian::update_static_token_request up;
-  up.token_to_update = "046b6c7f-0b8a-43b9-b35d-6489e6daee91";
+  up.token_to_update = secret_string(std::string("046b6c7f-0b8a-43b9-b35d-6489e6daee91"));
   up.user_id = 35;
   auto updated = run(c.async_update_static_token(up));
   ASSERT_TRUE(updated) << updated.error();
   EXPECT_EQ(updated->result, true);
 
   alterian::delete_static_token_request del;
-  del.token_to_delete = "046b6c7f-0b8a-43b9-b35d-6489e6daee91";
+  del.token_to_delete = secret_string(std::string("046b6c7f-0b8a-43b9-b35d-6489e6daee91"));
   auto deleted = run(c.async_delete_static_token(del));
   ASSERT_TRUE(deleted) << deleted.error();
   EXPECT_EQ(deleted->debug_text(), "");  // documented default: []
@@ -392,7 +394,7 @@ TEST(Alterian, LogicalFailuresAreResultsTransportFailuresAreErrors) {
   o.call.retry = policy::retry_policy::none();
   alterian::basic_client<tokenmint::testing::fake_transport> c(fake, o);
   alterian::delete_static_token_request del;
-  del.token_to_delete = "046b6c7f-0b8a-43b9-b35d-6489e6daee91";
+  del.token_to_delete = secret_string(std::string("046b6c7f-0b8a-43b9-b35d-6489e6daee91"));
   auto r = run(c.async_delete_static_token(del));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status_code, "NotFound");
@@ -408,7 +410,7 @@ TEST(Alterian, LogicalFailuresAreResultsTransportFailuresAreErrors) {
   EXPECT_EQ(s.error(), errc::service_error);
   EXPECT_EQ(s.error().diag.raw_body, "Internal Server Error");
   // Bad input never leaves.
-  del.token_to_delete = "not-a-uuid";
+  del.token_to_delete = secret_string(std::string("not-a-uuid"));
   EXPECT_EQ(run(c.async_delete_static_token(del)).error(), errc::invalid_argument);
   alterian::update_static_token_request up;
   EXPECT_EQ(run(c.async_update_static_token(up)).error(), errc::invalid_argument);

@@ -267,8 +267,8 @@ TEST_F(SandboxServices, HubSpot) {
   auto b = run(c.async_create_visitor_token(visitor()));
   ASSERT_TRUE(a) << a.error();
   ASSERT_TRUE(b) << b.error();
-  EXPECT_NE(a->token, b->token);  // unique on every call
-  EXPECT_EQ(std::count(a->token.begin(), a->token.end(), '.'), 2);
+  EXPECT_NE(a->token.reveal(), b->token.reveal());  // unique on every call
+  EXPECT_EQ(std::count(a->token.reveal().begin(), a->token.reveal().end(), '.'), 2);
   auto daily = visitor();
   daily.email = "daily-limit@example.com";
   auto d = run(c.async_create_visitor_token(daily));
@@ -323,14 +323,15 @@ TEST_F(SandboxServices, AlterianLifecycle) {
   auto created = run(c.async_create_static_token(cs));
   ASSERT_TRUE(created) << created.error();
   ASSERT_TRUE(created->result);
-  ASSERT_TRUE(alterian::is_uuid(*created->result));
+  ASSERT_TRUE(alterian::is_uuid(created->result->reveal()));
   alterian::get_tokens_request gt;
   gt.client_id = 12;
   gt.include_static = true;
   auto list = run(c.async_get_tokens(gt));
   ASSERT_TRUE(list) << list.error();
   ASSERT_EQ(list->result->size(), 1u);
-  EXPECT_EQ(list->result->at(0).token, created->result);
+  ASSERT_TRUE(list->result->at(0).token);
+  EXPECT_EQ(list->result->at(0).token->reveal(), created->result->reveal());
   EXPECT_EQ(list->result->at(0).user_id, 34);
   alterian::update_static_token_request up;
   up.token_to_update = *created->result;

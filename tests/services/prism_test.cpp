@@ -93,7 +93,7 @@ TEST_F(Prism, HubSpotCreateVisitorToken) {
   hubspot::basic_client<prism_transport> c(transport, o);
   auto t = run(c.async_create_visitor_token(gob()));
   ASSERT_TRUE(t) << t.error();
-  EXPECT_EQ(t->token.substr(0, 20), "eyJhbGciOiJIUzI1NiIs");  // the spec's example
+  EXPECT_EQ(t->token.reveal().substr(0, 20), "eyJhbGciOiJIUzI1NiIs");  // the spec's example
   EXPECT_EQ(transport.st->statuses, std::vector<int>{200});
 }
 
@@ -203,7 +203,8 @@ TEST_F(Prism, AlterianEveryOperation) {
   cs.user_id = 34;
   auto created = run(c.async_create_static_token(cs));
   ASSERT_TRUE(created) << created.error();
-  EXPECT_EQ(created->result, example_token);
+  ASSERT_TRUE(created->result);
+  EXPECT_EQ(created->result->reveal(), example_token);
   EXPECT_EQ(created->status_code, "StatusCode");
   EXPECT_EQ(created->debug_text(), "DebugMessage");
   ASSERT_TRUE(created->detail);
@@ -213,16 +214,17 @@ TEST_F(Prism, AlterianEveryOperation) {
   ci.client_id = 12;
   auto imp = run(c.async_create_impersonation_token(ci));
   ASSERT_TRUE(imp) << imp.error();
-  EXPECT_EQ(imp->result, example_token);
+  ASSERT_TRUE(imp->result);
+  EXPECT_EQ(imp->result->reveal(), example_token);
 
   alterian::delete_static_token_request del;
-  del.token_to_delete = example_token;
+  del.token_to_delete = secret_string(std::string(example_token));
   auto deleted = run(c.async_delete_static_token(del));
   ASSERT_TRUE(deleted) << deleted.error();
   EXPECT_EQ(deleted->result, true);
 
   alterian::update_static_token_request up;
-  up.token_to_update = example_token;
+  up.token_to_update = secret_string(std::string(example_token));
   up.user_id = 35;
   auto updated = run(c.async_update_static_token(up));
   ASSERT_TRUE(updated) << updated.error();
@@ -237,7 +239,8 @@ TEST_F(Prism, AlterianEveryOperation) {
   auto list = run(c.async_get_tokens(gt));
   ASSERT_TRUE(list) << list.error();
   ASSERT_EQ(list->result->size(), 2u);
-  EXPECT_EQ(list->result->at(0).token, example_token);
+  ASSERT_TRUE(list->result->at(0).token);
+  EXPECT_EQ(list->result->at(0).token->reveal(), example_token);
   EXPECT_EQ(list->result->at(0).is_sa_token, true);
   EXPECT_EQ(list->cursor->total, 1);
   EXPECT_EQ(transport.st->statuses, (std::vector<int>{200, 200, 200, 200, 200}));

@@ -99,7 +99,7 @@ class basic_client {
   /// POST /DeleteStaticToken. `result` says whether a token was removed.
   asio::awaitable<result<change_result>> async_delete_static_token(delete_static_token_request r,
                                                                    service::call_overrides per_call = {}) {
-    if (!is_uuid(r.token_to_delete))
+    if (!is_uuid(r.token_to_delete.reveal()))
       co_return tokenmint::error{errc::invalid_argument, "token_to_delete: not a GUID (8-4-4-4-12 hex digits)"};
     co_return co_await call<change_result>("DeleteStaticToken", json::write(r), false, std::span<const std::string_view>(),
                                            per_call);
@@ -108,7 +108,7 @@ class basic_client {
   /// POST /UpdateStaticToken: maps the static token to `user_id`.
   asio::awaitable<result<change_result>> async_update_static_token(update_static_token_request r,
                                                                    service::call_overrides per_call = {}) {
-    if (!is_uuid(r.token_to_update))
+    if (!is_uuid(r.token_to_update.reveal()))
       co_return tokenmint::error{errc::invalid_argument, "token_to_update: not a GUID (8-4-4-4-12 hex digits)"};
     co_return co_await call<change_result>("UpdateStaticToken", json::write(r), true, std::span<const std::string_view>(),
                                            per_call);
@@ -174,7 +174,9 @@ class basic_client {
     const service::effective_call effective(options_.call, per_call);
     auto res = co_await service::send_checked(transport_, make, effective.get(), info, to_error);
     if (!res) co_return std::move(res).error();
-    co_return service::read_answer<R>("alterian " + std::string(operation), *res);
+    auto answer = service::read_answer<R>("alterian " + std::string(operation), *res);
+    tokenmint::detail::cleanse(res->body.data(), res->body.size());  // created and listed tokens are credentials
+    co_return answer;
   }
 
   Transport transport_;

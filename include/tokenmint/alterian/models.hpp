@@ -26,7 +26,7 @@ struct cursor {
 struct token_information {
   std::optional<std::int32_t> id;
   std::optional<std::string> login_id;
-  std::optional<std::string> token;  ///< the GUID passed to API methods
+  std::optional<secret_string> token;  ///< the GUID passed to API methods: a credential
   std::optional<std::int32_t> timezone_id;
   std::optional<std::int32_t> user_id;
   std::optional<std::int32_t> client_id;
@@ -51,12 +51,12 @@ struct create_static_token_request {
 
 /// `DeleteStaticToken`.
 struct delete_static_token_request {
-  std::string token_to_delete;  ///< uuid
+  secret_string token_to_delete;  ///< the static token (a GUID), a credential
 };
 
 /// `UpdateStaticToken`: maps the static token to another user.
 struct update_static_token_request {
-  std::string token_to_update;  ///< uuid
+  secret_string token_to_update;  ///< the static token (a GUID), a credential
   std::int32_t user_id = 0;
 };
 
@@ -92,7 +92,7 @@ struct operation_result {
   }
 };
 
-using token_result = operation_result<std::string>;                          ///< Create*: the new token (uuid)
+using token_result = operation_result<secret_string>;                        ///< Create*: the new token (uuid), a credential
 using change_result = operation_result<bool>;                                ///< Delete/Update: done or not
 using token_list_result = operation_result<std::vector<token_information>>;  ///< GetTokens
 

@@ -103,8 +103,7 @@ class basic_client {
     if (body->expires_in && *body->expires_in < 0)
       co_return tokenmint::error{errc::invalid_response, "benchling generate_token: negative expires_in"};
     auth::oauth2_token t;
-    t.access_token = secret_string(*body->access_token);
-    tokenmint::detail::cleanse(body->access_token->data(), body->access_token->size());
+    t.access_token = std::move(*body->access_token);
     t.token_type = body->token_type.value_or("Bearer");
     t.expires_in = std::chrono::seconds(body->expires_in.value_or(0));
     co_return t;

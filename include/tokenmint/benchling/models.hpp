@@ -14,7 +14,7 @@ namespace tokenmint::benchling {
 /// `TokenResponse` as sent (the schema makes every member optional; the client requires
 /// `access_token` and returns an `auth::oauth2_token`).
 struct token_response {
-  std::optional<std::string> access_token;
+  std::optional<secret_string> access_token;
   std::optional<std::string> token_type;
   std::optional<std::int64_t> expires_in;
 };

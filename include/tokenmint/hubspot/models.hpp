@@ -27,7 +27,7 @@ struct visitor_token_request {
 /// `IdentificationTokenResponse`: a new token on every call, valid 12 hours, to hand to the chat
 /// widget (`window.hsConversationsSettings.identificationToken`).
 struct visitor_token {
-  std::string token;
+  secret_string token;  ///< a credential: wiped when dropped, `<redacted>` when printed
 };
 
 /// One item of `Error.errors`.

@@ -1,15 +1,17 @@
 // json::read<T>: a JSON text straight into a plain aggregate, in one pass, without a DOM.
 //
-// Supported member types: aggregates (nested, reflected), std::string, bool, every integer type
-// (exact: fractions, exponents and overflow are errors), float/double (correctly rounded),
-// std::optional<T> (missing or null), std::vector<T>, std::array<T, N> (exactly N elements),
-// std::map<std::string, T>, enums described by json::meta<E>::enumerators, json::raw, json::value.
+// Supported member types: aggregates (nested, reflected), std::string, secret_string (for
+// credentials: the reader's scratch copy is wiped), bool, every integer type (exact: fractions,
+// exponents and overflow are errors), float/double (correctly rounded), std::optional<T> (missing
+// or null), std::vector<T>, std::array<T, N> (exactly N elements), std::map<std::string, T>,
+// enums described by json::meta<E>::enumerators, json::raw, json::value.
 //
 // The whole text is checked against RFC 8259 whatever the target: parts the model skips (unknown
 // members) are validated too, so a broken document is an error even when the broken part is unused.
 #pragma once
 
 #include <tokenmint/core/result.hpp>
+#include <tokenmint/core/secret.hpp>
 #include <tokenmint/json/detail/common.hpp>
 #include <tokenmint/json/detail/lexer.hpp>
 #include <tokenmint/json/reflect.hpp>
@@ -100,6 +102,8 @@ class reader : public lexer {
     } else if constexpr (std::is_same_v<T, std::string>) {
       if (*p_ != '"') return fail("expected string");
       return string(out);
+    } else if constexpr (std::is_same_v<T, secret_string>) {
+      return secret_text(out);
     } else if constexpr (is_optional_v<T>) {
       if (*p_ == 'n') {
         if (!literal("null")) return false;
@@ -128,13 +132,24 @@ class reader : public lexer {
     } else {
       static_assert(dependent_false_v<T>,
                     "tokenmint::json::read: unsupported member type. Use a model struct, std::string, "
-                    "bool, an integer, double, std::optional, std::vector, std::array, "
+                    "secret_string, bool, an integer, double, std::optional, std::vector, std::array, "
                     "std::map<std::string, T>, a described enum, json::raw or json::value");
       return false;
     }
   }
 
  private:
+  /// A string into a `secret_string`: the decoded text passes through one scratch string, which
+  /// is wiped before it is freed.
+  bool secret_text(secret_string& out) {
+    if (*p_ != '"') return fail("expected string");
+    std::string clear;
+    const bool ok = string(clear);
+    if (ok) out = secret_string(clear);
+    tokenmint::detail::cleanse(clear.data(), clear.capacity());
+    return ok;
+  }
+
   // ---- containers -------------------------------------------------------------------------------
 
   bool enter(char open, const char* expected) {

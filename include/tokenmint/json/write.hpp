@@ -12,6 +12,7 @@
 
 #include <tokenmint/codec/utf8.hpp>
 #include <tokenmint/core/result.hpp>
+#include <tokenmint/core/secret.hpp>
 #include <tokenmint/json/detail/common.hpp>
 #include <tokenmint/json/reflect.hpp>
 #include <tokenmint/json/validate.hpp>
@@ -152,6 +153,8 @@ class writer {
       return true;
     } else if constexpr (std::is_same_v<T, std::string>) {
       return string(v);
+    } else if constexpr (std::is_same_v<T, secret_string>) {
+      return string(v.reveal());  // the wire needs the clear value; printing paths stay redacted
     } else if constexpr (is_optional_v<T>) {
       if (!v) {
         out_.write("null", 4);
