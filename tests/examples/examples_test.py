@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Runs every numbered example against `tokenmint sandbox` (started here on 127.0.0.1) and checks
+what it prints, the way a user running it would read it: the lines each example promises, exit
+status 0, nothing on stderr, and no credential anywhere in the output.
+
+usage: examples_test.py PATH/TO/tokenmint EXAMPLES_BUILD_DIR
+Prints one line per failure and a closing `examples: N passed, N failed`; exits 1 on any failure.
+"""
+import base64
+import hashlib
+import os
+import re
+import subprocess
+import sys
+
+cli, bindir = sys.argv[1], sys.argv[2]
+passed = failed = 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL {name}: {detail}")
+
+
+sandbox = subprocess.Popen([cli, "sandbox", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+info = {}
+while "alterian_api_key" not in info:
+    line = sandbox.stdout.readline()
+    if not line:
+        break
+    if ": " in line:
+        k, v = line.rstrip("\n").split(": ", 1)
+        info[k] = v
+if "alterian_api_key" not in info:
+    print("FAIL sandbox did not start:", sandbox.stderr.read())
+    sys.exit(1)
+
+secrets = [info[k] for k in ("api_key", "client_secret", "hubspot_access_token", "benchling_client_secret", "alterian_api_key")]
+uid2_env = {"UID2_API_KEY": info["api_key"], "UID2_CLIENT_SECRET": info["client_secret"]}
+
+
+def example(name, args, env, expected, rc=0):
+    """Runs examples/NAME; every regex of `expected` must match a line of stdout, in order."""
+    e = {k: v for k, v in os.environ.items()
+         if k not in ("UID2_API_KEY", "UID2_CLIENT_SECRET", "HUBSPOT_ACCESS_TOKEN", "BENCHLING_CLIENT_SECRET", "ALTERIAN_API_KEY")}
+    e.update(env)
+    try:
+        p = subprocess.run([os.path.join(bindir, name), *args], capture_output=True, text=True, timeout=60, env=e)
+    except subprocess.TimeoutExpired:
+        check(f"{name} {args}", False, "did not finish in 60 s")
+        return ""
+    lines = p.stdout.splitlines()
+    at = 0
+    missing = None
+    for pattern in expected:
+        while at < len(lines) and not re.fullmatch(pattern, lines[at]):
+            at += 1
+        if at == len(lines):
+            missing = pattern
+            break
+        at += 1
+    check(f"{name} {args}: exit status", p.returncode == rc, f"rc={p.returncode} stderr={p.stderr[-500:]!r}")
+    check(f"{name} {args}: output", missing is None, f"no line matching {missing!r} in {p.stdout!r}")
+    if rc == 0:
+        check(f"{name} {args}: stderr empty", p.stderr == "", repr(p.stderr[-500:]))
+    leaked = [s for s in secrets + ["eyJ"] if s in p.stdout + p.stderr]
+    check(f"{name} {args}: no credential printed", not leaked, f"{len(leaked)} found")
+    return p.stdout
+
+
+try:
+    lifecycle = [r"generated: an advertising token of \d+ characters, refresh due at \d{13} ms",
+                 r"refreshed: a new refresh token, rotated",
+                 r"validated: true for the same email, false for another",
+                 r"optout@example.com: optout"]
+    example("1_uid2_tokens", [info["uid2_base_url"]], uid2_env, lifecycle)
+    example("1_uid2_tokens", [info["euid_base_url"], "--euid"], uid2_env, lifecycle)
+    # A wrong client secret: the envelope fails, the example says so on stderr and exits 1.
+    example("1_uid2_tokens", [info["uid2_base_url"]], dict(uid2_env, UID2_CLIENT_SECRET="A" * 43 + "="), [], rc=1)
+    # A missing credential is a usage message, not a crash.
+    example("1_uid2_tokens", [info["uid2_base_url"]], {"UID2_API_KEY": info["api_key"]}, [], rc=2)
+
+    example("2_hubspot_visitor_token", [info["hubspot_base_url"]], {"HUBSPOT_ACCESS_TOKEN": info["hubspot_access_token"]},
+            [r"visitor token <redacted>: a JWT of \d+ characters in 3 parts, valid 12 hours",
+             r"daily limit: rate limited by the service after 1 attempt"])
+
+    example("3_benchling_token_provider", [info["benchling_base_url"], info["benchling_client_id"]],
+            {"BENCHLING_CLIENT_SECRET": info["benchling_client_secret"]},
+            [r"token: <redacted>, 1 request to the token endpoint for 2 calls",
+             r"call: GET http://127\.0\.0\.1:\d+/benchling/api/v2/entries\?pageSize=1 with an Authorization header of \d+ characters"])
+    example("3_benchling_token_provider", [info["benchling_base_url"], info["benchling_client_id"]],
+            {"BENCHLING_CLIENT_SECRET": "wrong"}, [], rc=1)
+
+    example("4_alterian_static_tokens", [info["alterian_base_url"]], {"ALTERIAN_API_KEY": info["alterian_api_key"]},
+            [r"created: static token <redacted> \(Success\)",
+             r"updated: true",
+             r"listed: token of user 35, static",
+             r"deleted: true, then again: false"])
+
+    example("5_custom_transport", [info["uid2_base_url"]], uid2_env,
+            [r"sent: POST /v2/token/generate -> 200 in \d+ ms",
+             r"sent: POST /v2/token/refresh -> 200 in \d+ ms"])
+
+    example("6_callbacks_and_threads", [info["uid2_base_url"]], uid2_env,
+            [r"callback: success", r"future: validated true"])
+
+    # Offline: the hash against Python's own SHA-256 of the normalized address, the envelope
+    # opened by the CLI's operator side.
+    expected_hash = base64.b64encode(hashlib.sha256(b"janedoe@gmail.com").digest()).decode()
+    out = example("7_offline_building_blocks", [], {"UID2_CLIENT_SECRET": info["client_secret"]},
+                  [r"bad email: email: no '@'",
+                   re.escape(f"email hash: {expected_hash}"),
+                   re.escape('json: {"From":0,"To":6,"SortProperty":"Created"}'),
+                   r"json error: From: expected integer at offset \d+",
+                   r"envelope: [A-Za-z0-9+/]+=*"])
+    envelope = next((l.split(": ", 1)[1] for l in out.splitlines() if l.startswith("envelope: ")), "")
+    opened = subprocess.run([cli, "uid2", "decrypt-request", "--secret", info["client_secret"]], input=envelope,
+                            capture_output=True, text=True, timeout=30)
+    check("7_offline_building_blocks: the operator opens the envelope",
+          opened.returncode == 0 and opened.stdout.strip() == '{"email_hash":"%s"}' % expected_hash,
+          f"rc={opened.returncode} out={opened.stdout!r} err={opened.stderr!r}")
+finally:
+    sandbox.terminate()
+    try:
+        sandbox.wait(5)
+    except subprocess.TimeoutExpired:
+        sandbox.kill()
+
+print(f"examples: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
