@@ -190,7 +190,7 @@ cmd_bench() {
     --benchmark_out="$out" --benchmark_out_format=json --benchmark_repetitions="${BENCH_REPETITIONS:-3}" \
     --benchmark_report_aggregates_only=true --benchmark_min_time=2 || status=1
   python3 "$ROOT/benchmarks/compare.py" uid2 "$out" || status=1
-  log "compile time: five models read and written, with and without tokenmint's JSON"
+  log "compile time: five models read and written, tokenmint vs nlohmann::json over a no-JSON baseline"
   python3 "$ROOT/benchmarks/compile_time.py" "$ROOT" || status=1
   return $status
 }
