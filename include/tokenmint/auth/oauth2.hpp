@@ -50,17 +50,29 @@ TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 ///   served and the refresh is tried again after `retry_after_failure`.
 /// - `async_call(f)` runs `f(bearer)` and, on `errc::unauthorized`, drops that token, fetches a
 ///   new one and runs `f` once more.
-/// Not thread-safe: use from one strand (callers may overlap on it). Waiting callers honour
-/// their own Asio cancellation. Like any Asio I/O object it holds a timer on its callers'
-/// executor: destroy it before that executor's io_context.
+///
+/// Contract, for `async_token` and `async_call`:
+/// - Lifetime: the provider must outlive every call it started; it owns `Source`. Like any Asio
+///   I/O object it holds a timer on its callers' executor: destroy it before that executor's
+///   io_context. `f` is taken by value and kept alive for the call.
+/// - Cancellation: a waiting caller honours its own Asio per-operation cancellation
+///   (`errc::cancelled`) without disturbing the refresh others wait for; cancelling the caller
+///   that refreshes cancels that token request, and the next caller tries again.
+/// - Deadline: a refresh is bounded by the source's own `call` options (Benchling: 30 s per
+///   attempt, `retry.deadline` per call); waiting callers wait at most as long.
+/// - Thread-safety: not thread-safe; use from one strand (callers may overlap on it).
+/// - Errors: the source's (`unauthorized` for a wrong secret, transport errors), only once the
+///   cached token has expired; `invalid_response` for an empty access token.
 template <class Source>
 class client_credentials {
  public:
   explicit client_credentials(Source source, token_cache_options options = {})
       : source_(std::move(source)), options_(std::move(options)) {}
 
+  /// The token source (e.g. to change its options between calls).
   Source& source() noexcept { return source_; }
 
+  /// A bearer that is valid now: the cached one, or a fresh one (one refresh for all callers).
   asio::awaitable<result<bearer>> async_token() {
     const auto now = clock().now();
     if (token_ && now < refresh_at_) co_return token_->bearer();

@@ -106,5 +106,6 @@ inline std::error_code make_error_code(errc e) noexcept { return {static_cast<in
 
 }  // namespace tokenmint
 
+/// Lets a `tokenmint::errc` convert to and compare with a `std::error_code`.
 template <>
 struct std::is_error_code_enum<tokenmint::errc> : std::true_type {};

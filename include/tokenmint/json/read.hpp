@@ -38,10 +38,13 @@ enum class duplicate_keys {
   error,      ///< the document is rejected
 };
 
+/// How `json::read` treats what a model does not describe. The defaults are lenient where
+/// services are known to evolve (unknown members) and strict where input can hurt (depth).
 struct read_options {
   /// Members the model does not have are skipped (services add fields over time); with this set
   /// they are an error naming the member.
   bool reject_unknown_members = false;
+  /// What a member named twice in one object means (RFC 8259 leaves it open).
   duplicate_keys duplicates = duplicate_keys::last_wins;
   /// Arrays and objects nested deeper than this are an error, never a stack overflow.
   std::size_t max_depth = 128;

@@ -10,6 +10,7 @@
 
 namespace tokenmint::json {
 
+/// Limits of `json::validate` (RFC 8259 grammar check without building anything).
 struct validate_options {
   std::size_t max_depth = 128;  ///< nesting deeper than this is an error, never a stack overflow
 };

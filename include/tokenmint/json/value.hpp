@@ -54,6 +54,7 @@ struct number {
 /// a json::value (see docs/benchmarks.md, compile time).
 class value {
  public:
+  /// The JSON type a value holds.
   enum class kind : unsigned char { null, boolean, number, string, array, object };
   using array_type = std::vector<value>;
   using member = std::pair<std::string, value>;

@@ -29,6 +29,7 @@
 
 namespace tokenmint::json {
 
+/// How `json::write` renders what has more than one JSON form.
 struct write_options {
   /// Empty std::optional members are omitted; with this set they are written as `null`.
   bool optional_as_null = false;

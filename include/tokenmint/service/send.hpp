@@ -50,7 +50,18 @@ class steady_sleeper final : public sleeper {
 /// Sends the request `make()` builds (called again for every attempt, so that each attempt may
 /// carry fresh material, e.g. a new UID2 envelope) until an answer is final, retries run out or
 /// the deadline passes. Returns the last answer whatever its status, or the last transport
-/// error; `attempts` (if given) receives how many were sent. Honours Asio cancellation.
+/// error; `attempts` (if given) receives how many were sent. The building block of every client.
+/// Contract:
+/// - Lifetime: `transport`, `o`, what `info` views and `*attempts` must outlive the call (the
+///   clients pass their own members and locals of the calling coroutine; a temporary
+///   `call_options` would dangle). `make` is taken by value.
+/// - Cancellation: Asio per-operation cancellation, through the transport and the waits
+///   between attempts: `errc::cancelled`.
+/// - Deadline: `o.timeout` per attempt; `o.retry.deadline` for the whole call, waits included
+///   (a wait that would end past it is not started).
+/// - Thread-safety: as the transport (one strand).
+/// - Errors: the transport's, `rate_limited` when the limiter would wait past the deadline, and
+///   whatever `make` returns.
 template <class Transport, class Make>
 asio::awaitable<result<http::response>> send(Transport& transport, Make make, const call_options& o, call_info info,
                                              int* attempts = nullptr) {

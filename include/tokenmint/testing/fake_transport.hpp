@@ -99,6 +99,7 @@ class fake_transport {
   }
 
  private:
+  // Shared by the copies of one fake (clients hold their transport by value).
   struct state {
     std::deque<fake_step> script;
     handler fallback;

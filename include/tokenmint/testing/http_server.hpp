@@ -20,11 +20,12 @@
 
 namespace tokenmint::testing {
 
+/// Where an `http_server` listens and what it accepts.
 struct http_server_options {
-  std::string address = "127.0.0.1";  ///< loopback by default: the sandbox is not a public server
-  std::uint16_t port = 0;             ///< 0: the system picks a free port
-  http::parser_limits limits{64 * 1024, 2 * 1024 * 1024};
-  std::chrono::milliseconds idle_timeout{60'000};  ///< a keep-alive connection idle longer is closed
+  std::string address = "127.0.0.1";                       ///< loopback by default: the sandbox is not a public server
+  std::uint16_t port = 0;                                  ///< 0: the system picks a free port
+  http::parser_limits limits{64 * 1024, 2 * 1024 * 1024};  ///< header and body sizes past which a request is refused
+  std::chrono::milliseconds idle_timeout{60'000};          ///< a keep-alive connection idle longer is closed
 };
 
 /// Accepts connections and answers each request with `handler(request)`. Malformed requests get
@@ -82,6 +83,8 @@ class http_server {
   }
 
  private:
+  // Owned jointly by the server and its connections' coroutines, so that `stop()` and the
+  // server's destruction never leave a coroutine with a dangling pointer.
   struct state {
     state(asio::any_io_executor e, handler_type h, http_server_options o)
         : ex(std::move(e)), handler(std::move(h)), options(std::move(o)), acceptor(ex) {}

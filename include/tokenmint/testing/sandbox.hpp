@@ -111,6 +111,7 @@ class sandbox_operator {
   }
 
  private:
+  // An identifier as the operator keys its lists (opt-outs, mapping salts) by.
   struct identity_key {
     char kind;         // 'e' email, 'p' phone
     std::string hash;  // base64 SHA-256, 44 characters

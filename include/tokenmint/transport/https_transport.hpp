@@ -73,10 +73,12 @@ struct address_override {
   std::string address;  ///< IPv4 or IPv6 literal
 };
 
+/// How an `https_transport` connects: TLS settings, an optional CONNECT proxy, address
+/// overrides, pool size and idle time, and the User-Agent it sends when a request has none.
 struct https_transport_options {
-  tls_options tls;
-  std::optional<proxy_options> proxy;
-  std::vector<address_override> resolve;
+  tls_options tls;                                 ///< verification on by default; CA store, client certificate
+  std::optional<proxy_options> proxy;              ///< every origin through this CONNECT proxy
+  std::vector<address_override> resolve;           ///< curl's `--resolve`: connect elsewhere, verify the named host
   std::size_t max_connections_per_origin = 8;      ///< requests beyond it wait for a connection
   std::chrono::milliseconds idle_timeout{30'000};  ///< a pooled connection idle longer is closed
   std::string user_agent = std::string("tokenmint/") + std::string(version_string);
@@ -98,6 +100,19 @@ class https_transport {
   /// When not, every request fails with this error.
   result<void> status() const { return impl_->init; }
 
+  /// Sends `req` and reads the whole response (body decoded, trailers kept).
+  /// Contract:
+  /// - Lifetime: `req` and `opts` are taken by value; the pool is shared by the call, so the
+  ///   handle may go away while a request is in flight. The io_context must outlive every copy.
+  /// - Cancellation: terminal per-operation cancellation; the call returns `errc::cancelled` and
+  ///   the connection it used is closed (never pooled half-read). The handle stays usable.
+  /// - Deadline: `opts.timeout` bounds the whole exchange (pool wait, resolve, connect, TLS,
+  ///   write, read): `errc::timeout` when it passes.
+  /// - Thread-safety: from the executor given to the constructor only (one thread or strand);
+  ///   any number of calls may overlap there.
+  /// - Errors: `invalid_url`, `resolve_failed`, `connect_failed`, `tls_handshake_failed`
+  ///   (verification included), `proxy_failed`, `network`, `http_truncated`, `http_protocol`,
+  ///   `http_limit_exceeded`, `timeout`, `cancelled`. Any HTTP status is a value, not an error.
   asio::awaitable<result<http::response>> async_send(http::request req, request_options opts = {}) {
     auto self = impl_;  // the pool outlives the request even if this handle goes away
     // Cancellation is reported as errc::cancelled, not thrown; the flag belongs to the caller's
@@ -119,18 +134,21 @@ class https_transport {
  private:
   using connection_ptr = std::unique_ptr<detail::connection>;
 
+  // The connections of one scheme://host:port, and the requests waiting for one.
   struct origin_pool {
     std::vector<connection_ptr> idle;  // most recently used last
     std::size_t open = 0;
     std::vector<asio::steady_timer*> waiters;
   };
 
+  // What one request on one connection gave, and whether the connection can be reused.
   struct exchange_result {
     result<http::response> res;
     bool started = false;   // a response byte arrived
     bool reusable = false;  // the connection may carry another request
   };
 
+  // Everything copies of the transport share: the executor, options, TLS context and pools.
   struct impl {
     impl(asio::any_io_executor e, https_transport_options o)
         : ex(std::move(e)), options(std::move(o)), tls_ctx(asio::ssl::context::tls_client) {

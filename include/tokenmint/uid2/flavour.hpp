@@ -7,7 +7,11 @@
 
 namespace tokenmint::uid2 {
 
+/// Which of the two services a client talks to: UID2 and EUID share one protocol and differ in
+/// their operators, their tokens' prefixes and EUID's TCF consent string.
 enum class flavour : unsigned char { uid2, euid };
+
+/// "UID2" or "EUID", as error messages name the service.
 
 constexpr std::string_view name(flavour f) noexcept { return f == flavour::euid ? "EUID" : "UID2"; }
 

@@ -35,6 +35,7 @@ constexpr std::string_view to_string(token_status s) noexcept {
   return "success";
 }
 
+/// What generate and refresh return: an identity, or an outcome that is not a failure.
 struct token_response {
   token_status status = token_status::success;
   std::optional<uid2::identity> identity;  ///< set exactly when `status == success`
