@@ -94,6 +94,23 @@ TEST(Encoding, PercentAndForm) {
   EXPECT_EQ(*percent_decode("a%20b+c", true), "a b c");
   EXPECT_FALSE(percent_decode("%"));
   EXPECT_FALSE(percent_decode("%g0"));
+  auto fields = form_decode("grant_type=client_credentials&scope=a+b%26c%3Dd&flag&=v&");
+  ASSERT_TRUE(fields) << fields.error();
+  ASSERT_EQ(fields->size(), 4u);
+  EXPECT_EQ((*fields)[0].name, "grant_type");
+  EXPECT_EQ((*fields)[0].value, "client_credentials");
+  EXPECT_EQ((*fields)[1].value, "a b&c=d");
+  EXPECT_EQ((*fields)[2].name, "flag");
+  EXPECT_EQ((*fields)[2].value, "");
+  EXPECT_EQ((*fields)[3].name, "");
+  EXPECT_EQ((*fields)[3].value, "v");
+  EXPECT_TRUE(form_decode("")->empty());
+  EXPECT_FALSE(form_decode("a=%2"));
+  // What form_encode writes, form_decode reads back.
+  auto back = form_decode(form_encode({{"k y", "a b&c=d/é*~"}}));
+  ASSERT_TRUE(back && back->size() == 1u);
+  EXPECT_EQ((*back)[0].name, "k y");
+  EXPECT_EQ((*back)[0].value, "a b&c=d/é*~");
   // Expected bytes from the WHATWG urlencoded serializer (what browsers send).
   EXPECT_EQ(form_encode({{"grant_type", "client_credentials"}, {"scope", "a b&c=d/é*~"}}),
             "grant_type=client_credentials&scope=a+b%26c%3Dd%2F%C3%A9*%7E");

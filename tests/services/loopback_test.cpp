@@ -13,6 +13,8 @@
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
+#include "../common/run.hpp"
+
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -78,13 +80,7 @@ struct Loopback : ::testing::Test {
 
   template <class T>
   T run(asio::awaitable<T> a) {
-    std::optional<T> out;
-    asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T v) {
-      if (e) std::rethrow_exception(e);
-      out.emplace(std::move(v));
-    });
-    while (!out) io.run_one();
-    return std::move(*out);
+    return test::run_on(io, std::move(a));
   }
 
   hubspot::basic_client<https_transport> hubspot_client(const std::string& base) {

@@ -319,3 +319,19 @@ TEST(Send, TheClientSideLimiterSpacesRequests) {
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error(), errc::rate_limited);
 }
+
+// The classes of transport failure the retry policy and the background refresher act on.
+TEST(Policy, TransportFailureClasses) {
+  for (errc c : {errc::resolve_failed, errc::connect_failed, errc::tls_handshake_failed}) {
+    EXPECT_TRUE(policy::failed_before_sending(make_error_code(c)));
+    EXPECT_TRUE(policy::transient_transport_failure(make_error_code(c)));
+  }
+  for (errc c : {errc::timeout, errc::network, errc::http_truncated}) {
+    EXPECT_FALSE(policy::failed_before_sending(make_error_code(c)));
+    EXPECT_TRUE(policy::failed_in_flight(make_error_code(c)));
+    EXPECT_TRUE(policy::transient_transport_failure(make_error_code(c)));
+  }
+  EXPECT_TRUE(policy::transient_transport_failure(make_error_code(errc::proxy_failed)));
+  for (errc c : {errc::cancelled, errc::invalid_url, errc::http_protocol, errc::authentication_failed, errc::unauthorized})
+    EXPECT_FALSE(policy::transient_transport_failure(make_error_code(c))) << make_error_code(c).message();
+}

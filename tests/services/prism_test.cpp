@@ -10,6 +10,8 @@
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
+#include "../common/run.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -19,11 +21,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr) throw std::runtime_error(std::string(name) + " is not set: run this test through prism.py");
-  return v;
-}
+std::string env(const char* name) { return test::required_env(name, "tests/services/prism.py"); }
 
 /// Wraps the real transport: adds a `Prefer` header when asked, records Prism's verdicts.
 struct prism_transport {
@@ -54,13 +52,7 @@ struct Prism : ::testing::Test {
 
   template <class T>
   T run(asio::awaitable<T> a) {
-    std::optional<T> out;
-    asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T v) {
-      if (e) std::rethrow_exception(e);
-      out.emplace(std::move(v));
-    });
-    while (!out) io.run_one();
-    return std::move(*out);
+    return test::run_on(io, std::move(a));
   }
 
   static service::call_options no_retry() {

@@ -8,6 +8,8 @@
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 
+#include "../common/run.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -22,11 +24,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  if (v == nullptr) throw std::runtime_error(std::string(name) + " not set: run through tests/transport/servers.py");
-  return v;
-}
+std::string env(const char* name) { return test::required_env(name, "tests/transport/servers.py"); }
 std::string http_url(const char* port_var, const std::string& path) { return "http://127.0.0.1:" + env(port_var) + path; }
 std::string https_url(const char* port_var, const std::string& path, const std::string& host = "localhost") {
   return "https://" + host + ":" + env(port_var) + path;
@@ -44,16 +42,7 @@ asio::awaitable<result<http::response>> send_one(https_transport t, http::reques
 
 template <class T>
 T run(asio::io_context& io, asio::awaitable<T> a) {
-  std::optional<T> out;
-  std::exception_ptr failure;
-  asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T v) {
-    failure = e;
-    if (!e) out.emplace(std::move(v));
-  });
-  io.restart();
-  io.run();
-  if (failure) std::rethrow_exception(failure);
-  return std::move(*out);
+  return test::run_on(io, std::move(a));
 }
 
 result<http::response> send(asio::io_context& io, https_transport& t, std::string url, http::verb method = http::verb::get,

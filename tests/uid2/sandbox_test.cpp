@@ -9,6 +9,8 @@
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
+#include "../common/run.hpp"
+
 #include <gtest/gtest.h>
 
 using namespace tokenmint;
@@ -48,17 +50,7 @@ struct fixture {
   /// Runs `a` to completion while the sandbox keeps serving.
   template <class T>
   T run(asio::awaitable<T> a) {
-    std::optional<T> out;
-    std::exception_ptr failure;
-    bool done = false;
-    asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T v) {
-      failure = e;
-      if (!e) out.emplace(std::move(v));
-      done = true;
-    });
-    while (!done) io.run_one();
-    if (failure) std::rethrow_exception(failure);
-    return std::move(*out);
+    return test::run_on(io, std::move(a));
   }
 
   static asio::awaitable<result<http::response>> send(https_transport t, http::request r) {

@@ -35,7 +35,6 @@ namespace detail {
 
 inline tokenmint::error http_error(std::string_view operation, const http::response& res) {
   diagnostics d;
-  d.http_status = res.status;
   d.raw_body = res.body;
   d.headers = service::keep_headers(res, {"x-request-id", "x-correlation-id"});
   if (auto b = json::read<operation_result<json::value>>(res.body)) {
@@ -48,10 +47,7 @@ inline tokenmint::error http_error(std::string_view operation, const http::respo
         d.details.push_back(std::move(line));
       }
   }
-  std::string msg = "alterian " + std::string(operation) + ": HTTP " + std::to_string(res.status);
-  if (!d.service_status.empty()) msg += ' ' + d.service_status;
-  if (!d.service_message.empty()) msg += ": " + d.service_message;
-  return tokenmint::error{service::status_errc(res.status), std::move(msg), std::move(d)};
+  return service::http_status_error("alterian " + std::string(operation), res, std::move(d));
 }
 
 }  // namespace detail

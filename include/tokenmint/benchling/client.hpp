@@ -26,7 +26,6 @@ namespace detail {
 
 inline tokenmint::error http_error(const http::response& res) {
   diagnostics d;
-  d.http_status = res.status;
   d.raw_body = res.body;
   d.headers = service::keep_headers(res, {"x-rate-limit-", "x-request-id"});
   if (auto b = json::read<error_body>(res.body); b && b->error) {
@@ -35,10 +34,7 @@ inline tokenmint::error http_error(const http::response& res) {
     if (b->error->user_message && *b->error->user_message != d.service_message)
       d.details.push_back("userMessage: " + *b->error->user_message);
   }
-  std::string msg = "benchling generate_token: HTTP " + std::to_string(res.status);
-  if (!d.service_status.empty()) msg += ' ' + d.service_status;
-  if (!d.service_message.empty()) msg += ": " + d.service_message;
-  return tokenmint::error{service::status_errc(res.status), std::move(msg), std::move(d)};
+  return service::http_status_error("benchling generate_token", res, std::move(d));
 }
 
 }  // namespace detail

@@ -4,6 +4,7 @@
 #include <tokenmint/http/message.hpp>
 #include <tokenmint/core/result.hpp>
 #include <tokenmint/http/detail/chars.hpp>
+#include <tokenmint/http/detail/content_length.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -154,6 +155,7 @@ class response_parser {
   response release() noexcept { return std::move(res_); }
 
  private:
+  // Where the parser is in the message; each state consumes what its name says.
   enum class state {
     status_line,
     headers,
@@ -272,29 +274,7 @@ class response_parser {
     }
     if (!cl.empty()) {
       std::uint64_t length = 0;
-      bool have = false;
-      for (auto v : cl) {
-        // Each field may itself be a list ("42, 42"); every element must agree.
-        std::string_view rest = v;
-        while (true) {
-          const auto comma = rest.find(',');
-          std::string_view tok = rest.substr(0, comma);
-          while (!tok.empty() && (tok.front() == ' ' || tok.front() == '\t')) tok.remove_prefix(1);
-          while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t')) tok.remove_suffix(1);
-          if (tok.empty()) return fail("empty Content-Length");
-          std::uint64_t n = 0;
-          for (char c : tok) {
-            if (!detail::is_digit(c)) return fail("Content-Length is not a number");
-            if (n > (UINT64_MAX - 9) / 10) return fail("Content-Length overflows");
-            n = n * 10 + static_cast<std::uint64_t>(c - '0');
-          }
-          if (have && n != length) return fail("conflicting Content-Length values");
-          length = n;
-          have = true;
-          if (comma == std::string_view::npos) break;
-          rest.remove_prefix(comma + 1);
-        }
-      }
+      if (const char* why = detail::fold_content_length(cl, length)) return fail(why);
       if (length > limits_.max_body_bytes) return fail_limit("body (Content-Length)", limits_.max_body_bytes);
       remaining_ = length;
       res_.body.reserve(static_cast<std::size_t>(length));

@@ -109,19 +109,7 @@ class request_parser {
     if (req_.headers.contains("transfer-encoding"))
       return fail("Transfer-Encoding in a request is not supported (send Content-Length)");
     std::uint64_t length = 0;
-    bool have = false;
-    for (auto v : req_.headers.all("content-length")) {
-      std::uint64_t n = 0;
-      if (v.empty()) return fail("empty Content-Length");
-      for (char c : v) {
-        if (!detail::is_digit(c)) return fail("Content-Length is not a number");
-        if (n > (UINT64_MAX - 9) / 10) return fail("Content-Length overflows");
-        n = n * 10 + static_cast<std::uint64_t>(c - '0');
-      }
-      if (have && n != length) return fail("conflicting Content-Length values");
-      length = n;
-      have = true;
-    }
+    if (const char* why = detail::fold_content_length(req_.headers.all("content-length"), length)) return fail(why);
     if (length > limits_.max_body_bytes)
       return set_error(errc::http_limit_exceeded, "HTTP: request body of " + std::to_string(length) +
                                                       " bytes exceeds the limit of " + std::to_string(limits_.max_body_bytes));

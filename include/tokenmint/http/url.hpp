@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 #include <utility>
 
 namespace tokenmint::http {
@@ -285,6 +286,31 @@ inline std::string form_encode(std::initializer_list<std::pair<std::string_view,
   std::string body;
   for (const auto& [n, v] : pairs) form_append(body, n, v);
   return body;
+}
+
+/// One decoded `application/x-www-form-urlencoded` pair.
+struct form_field {
+  std::string name;
+  std::string value;  ///< empty for a pair without '='
+};
+
+/// Decodes a whole form body into its pairs, in order ('+' is a space, %XX escapes decoded; an
+/// empty body has no pairs). A malformed escape refuses the whole body.
+inline result<std::vector<form_field>> form_decode(std::string_view body) {
+  std::vector<form_field> out;
+  while (!body.empty()) {
+    const auto amp = body.find('&');
+    const auto pair = body.substr(0, amp);
+    const auto eq = pair.find('=');
+    auto name = percent_decode(pair.substr(0, eq), true);
+    if (!name) return std::move(name).error();
+    auto value = percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+    if (!value) return std::move(value).error();
+    out.push_back({std::move(*name), std::move(*value)});
+    if (amp == std::string_view::npos) break;
+    body.remove_prefix(amp + 1);
+  }
+  return out;
 }
 
 }  // namespace tokenmint::http

@@ -45,7 +45,6 @@ inline policy::server_hint retry_hint(const http::response& res, unix_ms now) {
 
 inline tokenmint::error http_error(const http::response& res) {
   diagnostics d;
-  d.http_status = res.status;
   d.raw_body = res.body;
   d.headers = service::keep_headers(res, {"x-hubspot-"});
   if (auto id = res.headers.get("x-hubspot-correlation-id")) d.correlation_id = std::string(*id);
@@ -62,10 +61,7 @@ inline tokenmint::error http_error(const http::response& res) {
         d.details.push_back(std::move(line));
       }
   }
-  std::string msg = "hubspot create_visitor_token: HTTP " + std::to_string(res.status);
-  if (!d.service_status.empty()) msg += ' ' + d.service_status;
-  if (!d.service_message.empty()) msg += ": " + d.service_message;
-  return tokenmint::error{service::status_errc(res.status), std::move(msg), std::move(d)};
+  return service::http_status_error("hubspot create_visitor_token", res, std::move(d));
 }
 
 inline bool has_control(std::string_view s) noexcept {

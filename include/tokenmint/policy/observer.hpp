@@ -101,21 +101,11 @@ inline std::string redact_body(std::string_view content_type, std::string_view b
     return json::write(*doc);
   }
   if (detail::icontains(content_type, "x-www-form-urlencoded")) {
+    auto fields = http::form_decode(body);
+    if (!fields) return opaque();
     std::string out;
-    std::string_view rest = body;
-    while (!rest.empty()) {
-      const auto amp = rest.find('&');
-      const auto pair = rest.substr(0, amp);
-      const auto eq = pair.find('=');
-      auto name = http::percent_decode(pair.substr(0, eq), true);
-      if (!name) return opaque();
-      auto value =
-          eq == std::string_view::npos ? result<std::string>(std::string()) : http::percent_decode(pair.substr(eq + 1), true);
-      if (!value) return opaque();
-      http::form_append(out, *name, detail::sensitive_name(*name, extra) ? std::string(redacted) : *value);
-      if (amp == std::string_view::npos) break;
-      rest.remove_prefix(amp + 1);
-    }
+    for (const auto& f : *fields)
+      http::form_append(out, f.name, detail::sensitive_name(f.name, extra) ? std::string(redacted) : f.value);
     return out;
   }
   return opaque();

@@ -172,6 +172,12 @@ inline bool failed_in_flight(const std::error_code& ec) noexcept {
   return ec == errc::timeout || ec == errc::network || ec == errc::http_truncated;
 }
 
+/// A transport failure that says nothing against the request itself (the network, the peer's or a
+/// proxy's availability): worth trying again later, as a background refresher does.
+inline bool transient_transport_failure(const std::error_code& ec) noexcept {
+  return failed_before_sending(ec) || failed_in_flight(ec) || ec == errc::proxy_failed;
+}
+
 /// The full-jitter backoff before attempt `attempt + 1`: uniform in [0, min(max, base * 2^(attempt-1))].
 inline std::chrono::milliseconds backoff(const retry_policy& p, int attempt) {
   thread_local std::mt19937_64 prng{std::random_device{}()};

@@ -59,6 +59,19 @@ inline errc status_errc(int status) noexcept {
   return errc::service_error;
 }
 
+/// The error for a final answer outside 2xx, one wording for every service:
+/// "<what>: HTTP <status>[ <service status>][: <service message>]" (the reason phrase when the
+/// service said neither), coded by `status_errc`, with the diagnostics the service's own parser
+/// filled in `d` and the HTTP status.
+inline tokenmint::error http_status_error(std::string_view what, const http::response& res, diagnostics d) {
+  d.http_status = res.status;
+  std::string msg = std::string(what) + ": HTTP " + std::to_string(res.status);
+  if (!d.service_status.empty()) msg += ' ' + d.service_status;
+  if (!d.service_message.empty()) msg += ": " + d.service_message;
+  else if (d.service_status.empty() && !res.reason.empty()) msg += ' ' + res.reason;
+  return tokenmint::error{status_errc(res.status), std::move(msg), std::move(d)};
+}
+
 /// A 2xx body read into `T`; anything else is `errc::invalid_response` naming the call. The body
 /// is not kept: a success answer may hold a token.
 template <class T>

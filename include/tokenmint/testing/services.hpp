@@ -73,6 +73,7 @@ class services_operator {
   }
 
  private:
+  // One Alterian token the sandbox has issued (the service's CMTokenInformation, server side).
   struct token_record {
     std::int32_t id = 0;
     std::string token;
@@ -236,19 +237,12 @@ class services_operator {
     if (!ct || ct->substr(0, 33) != "application/x-www-form-urlencoded")
       return benchling_error(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded");
     std::optional<std::string> grant, id, secret;
-    std::string_view rest = req.body;
-    while (!rest.empty()) {
-      const auto amp = rest.find('&');
-      const auto pair = rest.substr(0, amp);
-      const auto eq = pair.find('=');
-      auto name = http::percent_decode(pair.substr(0, eq), true);
-      auto value = http::percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
-      if (!name || !value) return benchling_error(400, "invalid_request", "Malformed form body");
-      if (*name == "grant_type") grant = *value;
-      else if (*name == "client_id") id = *value;
-      else if (*name == "client_secret") secret = *value;
-      if (amp == std::string_view::npos) break;
-      rest.remove_prefix(amp + 1);
+    auto fields = http::form_decode(req.body);
+    if (!fields) return benchling_error(400, "invalid_request", "Malformed form body");
+    for (auto& f : *fields) {
+      if (f.name == "grant_type") grant = std::move(f.value);
+      else if (f.name == "client_id") id = std::move(f.value);
+      else if (f.name == "client_secret") secret = std::move(f.value);
     }
     if (!grant) return benchling_error(400, "invalid_request", "grant_type is required");
     if (*grant != "client_credentials")

@@ -31,7 +31,6 @@ inline constexpr std::size_t max_map_batch = 5000;
 /// JSON, the raw body otherwise, the HTTP status always.
 inline tokenmint::error http_error(flavour f, std::string_view path, const http::response& res) {
   diagnostics d;
-  d.http_status = res.status;
   auto doc = json::read<json::value>(res.body);
   if (doc && doc->if_object()) {
     if (const auto* s = doc->find("status"); s && s->if_string()) d.service_status = *s->if_string();
@@ -39,11 +38,7 @@ inline tokenmint::error http_error(flavour f, std::string_view path, const http:
   } else {
     d.raw_body = res.body;
   }
-  std::string msg = std::string(name(f)) + ' ' + std::string(path) + ": HTTP " + std::to_string(res.status);
-  if (!d.service_status.empty()) msg += ' ' + d.service_status;
-  if (!d.service_message.empty()) msg += ": " + d.service_message;
-  else if (!res.reason.empty() && d.service_status.empty()) msg += ' ' + res.reason;
-  return tokenmint::error{service::status_errc(res.status), std::move(msg), std::move(d)};
+  return service::http_status_error(std::string(name(f)) + ' ' + std::string(path), res, std::move(d));
 }
 
 /// `{"status": ..., "body": ..., "message": ...}` of a decrypted answer.

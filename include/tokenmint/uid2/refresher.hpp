@@ -2,6 +2,7 @@
 #pragma once
 
 #include <tokenmint/detail/asio.hpp>
+#include <tokenmint/policy/retry.hpp>
 #include <tokenmint/uid2/client.hpp>
 
 #include <asio/steady_timer.hpp>
@@ -13,6 +14,8 @@
 
 namespace tokenmint::uid2 {
 
+/// When `uid2::keep_fresh` refreshes, and how it retries a refresh that failed for a reason that
+/// may pass.
 struct refresher_options {
   /// Refreshes start at `refresh_from` plus a uniformly random delay up to this, so that many
   /// sessions issued together do not refresh together.
@@ -30,6 +33,7 @@ enum class refresher_stop {
   cancelled,        ///< the caller cancelled (Asio per-operation cancellation)
 };
 
+/// Why `uid2::keep_fresh` stopped, with the last failure when there was one.
 struct refresher_result {
   refresher_stop reason = refresher_stop::cancelled;
   std::optional<tokenmint::error> last_error;  ///< the last failed refresh, if any
@@ -45,7 +49,17 @@ inline asio::awaitable<bool> cancel_requested() {
 /// Refreshes `id` whenever it is due (at `refresh_from` + jitter), hands every new identity to
 /// `on_identity(const identity&)` (store it: the old refresh token no longer works), and returns
 /// when the identity cannot be kept fresh any more, or when cancelled. Time comes from the
-/// client's clock; waits run on the coroutine's executor. `client` must outlive the coroutine.
+/// client's clock; waits run on the coroutine's executor.
+/// Contract:
+/// - Lifetime: `client` (a reference, not a temporary) must outlive the coroutine; `id`,
+///   `on_identity` and `opts` are taken by value.
+/// - Cancellation: terminal, partial or total per-operation cancellation, during a wait or a
+///   refresh, or requested from inside `on_identity`: returns with `refresher_stop::cancelled`.
+/// - Deadline: none of its own (it runs until the identity can no longer be refreshed); each
+///   refresh is bounded by the client's `call` options.
+/// - Thread-safety: as the client (one strand); `on_identity` runs on that strand.
+/// - Errors: never a failed result; the reason it stopped and the last failed refresh are in
+///   `refresher_result`.
 template <class Client, class Callback>
 asio::awaitable<refresher_result> keep_fresh(Client& client, identity id, Callback on_identity, refresher_options opts = {}) {
   const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
@@ -97,11 +111,7 @@ asio::awaitable<refresher_result> keep_fresh(Client& client, identity id, Callba
     const bool cancelled = r.error() == errc::cancelled || co_await detail::cancel_requested();
     // Worth another try: the network or the operator's availability, not the token or the keys.
     const int http = r.error().diag.http_status;
-    const errc transient_codes[] = {errc::network,        errc::timeout,        errc::connect_failed,
-                                    errc::resolve_failed, errc::http_truncated, errc::tls_handshake_failed,
-                                    errc::proxy_failed};
-    bool transient = http == 429 || http >= 500;
-    for (errc c : transient_codes) transient = transient || r.error() == c;
+    const bool transient = http == 429 || http >= 500 || policy::transient_transport_failure(r.error().code);
     out.last_error = std::move(r).error();
     if (cancelled || !transient) {
       out.reason = cancelled ? refresher_stop::cancelled : refresher_stop::rejected;

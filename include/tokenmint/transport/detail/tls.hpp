@@ -5,6 +5,7 @@
 #include <tokenmint/detail/config.hpp>
 
 #include <tokenmint/core/result.hpp>
+#include <tokenmint/crypto/detail/openssl.hpp>
 
 #include <asio/ssl.hpp>
 
@@ -33,20 +34,13 @@ struct tls_options {
 
 namespace detail {
 
-inline std::string openssl_error_text() {
-  const unsigned long e = ERR_get_error();
-  ERR_clear_error();
-  if (e == 0) return "unknown OpenSSL error";
-  char buf[256];
-  ERR_error_string_n(e, buf, sizeof buf);
-  return buf;
-}
+using crypto::detail::take_error_string;
 
 /// Builds the shared client context, or says which option could not be applied.
 inline result<void> configure_tls_context(asio::ssl::context& ctx, const tls_options& o) {
   SSL_CTX* raw = ctx.native_handle();
   if (SSL_CTX_set_min_proto_version(raw, TLS1_2_VERSION) != 1)
-    return error{errc::tls_handshake_failed, "tls: cannot require TLS 1.2: " + openssl_error_text()};
+    return error{errc::tls_handshake_failed, "tls: cannot require TLS 1.2: " + take_error_string()};
   SSL_CTX_set_options(raw, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
   asio::error_code ec;
   if (!o.ca_file.empty() || !o.ca_dir.empty()) {
