@@ -16,27 +16,20 @@ exe, data = sys.argv[1], sys.argv[2]
 vectors = json.load(open(os.path.join(data, "uid2.json")))
 extra = json.load(open(os.path.join(data, "uid2_normalization_extra.json")))
 operator = json.load(open(os.path.join(data, "uid2_operator.json")))
-passed = failed = 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from sandbox_run import CREDENTIAL_VARIABLES, Tally, start_sandbox  # noqa: E402
+
+tally = Tally("cli")
+check = tally.check
 
 
 def run(args, stdin=b"", env=None):
     e = dict(os.environ)
-    e.pop("UID2_CLIENT_SECRET", None)
-    e.pop("UID2_API_KEY", None)
-    for k in ("HUBSPOT_ACCESS_TOKEN", "BENCHLING_CLIENT_SECRET", "ALTERIAN_API_KEY"):
+    for k in CREDENTIAL_VARIABLES:
         e.pop(k, None)
     e.update(env or {})
     p = subprocess.run([exe, *args], input=stdin, capture_output=True, timeout=30, env=e)
     return p.returncode, p.stdout, p.stderr
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
 
 
 def expect(name, args, stdin, rc, out=None, err_contains=None, env=None):
@@ -167,17 +160,8 @@ for args in (["uid2", "encrypt-request", "--secret", sec], ["uid2", "decrypt-req
 
 # ---------------------------------------------------------------------------------------------
 # Online subcommands against the sandbox operator.
-sandbox = subprocess.Popen([exe, "sandbox", "--port", "0", "--api-key", "cli-key"], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
-info = {}
+sandbox, info = start_sandbox(exe, "--api-key", "cli-key")
 try:
-    while "alterian_api_key" not in info:
-        line = sandbox.stdout.readline()
-        if not line:
-            break
-        if ": " in line:
-            k, v = line.rstrip("\n").split(": ", 1)
-            info[k] = v
     check("sandbox prints its base URLs and credentials",
           info.get("api_key") == "cli-key" and info.get("uid2_base_url", "").startswith("http://127.0.0.1:")
           and info.get("euid_base_url") == info.get("uid2_base_url", "") + "/euid" and len(info.get("client_secret", "")) == 44,
@@ -316,5 +300,4 @@ check("sandbox exits on SIGTERM", sandbox.returncode == 0, f"rc={sandbox.returnc
 expect("sandbox bad port", ["sandbox", "--port", "70000"], b"", 2)
 expect("sandbox bad secret", ["sandbox", "--client-secret", "c2hvcnQ="], b"", 1, err_contains="client_secret")
 
-print(f"cli: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+tally.finish()

@@ -13,28 +13,14 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from sandbox_run import CREDENTIAL_VARIABLES, Tally, start_sandbox, stop  # noqa: E402
+
 cli, bindir = sys.argv[1], sys.argv[2]
-passed = failed = 0
+tally = Tally("examples")
+check = tally.check
 
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
-
-
-sandbox = subprocess.Popen([cli, "sandbox", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-info = {}
-while "alterian_api_key" not in info:
-    line = sandbox.stdout.readline()
-    if not line:
-        break
-    if ": " in line:
-        k, v = line.rstrip("\n").split(": ", 1)
-        info[k] = v
+sandbox, info = start_sandbox(cli)
 if "alterian_api_key" not in info:
     print("FAIL sandbox did not start:", sandbox.stderr.read())
     sys.exit(1)
@@ -45,8 +31,7 @@ uid2_env = {"UID2_API_KEY": info["api_key"], "UID2_CLIENT_SECRET": info["client_
 
 def example(name, args, env, expected, rc=0):
     """Runs examples/NAME; every regex of `expected` must match a line of stdout, in order."""
-    e = {k: v for k, v in os.environ.items()
-         if k not in ("UID2_API_KEY", "UID2_CLIENT_SECRET", "HUBSPOT_ACCESS_TOKEN", "BENCHLING_CLIENT_SECRET", "ALTERIAN_API_KEY")}
+    e = {k: v for k, v in os.environ.items() if k not in CREDENTIAL_VARIABLES}
     e.update(env)
     try:
         p = subprocess.run([os.path.join(bindir, name), *args], capture_output=True, text=True, timeout=60, env=e)
@@ -124,11 +109,6 @@ try:
           opened.returncode == 0 and opened.stdout.strip() == '{"email_hash":"%s"}' % expected_hash,
           f"rc={opened.returncode} out={opened.stdout!r} err={opened.stderr!r}")
 finally:
-    sandbox.terminate()
-    try:
-        sandbox.wait(5)
-    except subprocess.TimeoutExpired:
-        sandbox.kill()
+    stop(sandbox)
 
-print(f"examples: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+tally.finish()

@@ -168,7 +168,7 @@ class writer {
       for (const auto& e : v) {
         if (i != 0) out_.put(',');
         if (!value(static_cast<const typename T::value_type&>(e))) {
-          path_.push_back("[" + std::to_string(i) + "]");
+          path_.push_back(detail::index_segment(i));
           return false;
         }
         ++i;

@@ -67,7 +67,7 @@ class lexer {
       path_.emplace_back(key);
     }
   }
-  TOKENMINT_NOINLINE void in_element(std::size_t i) { path_.push_back("[" + std::to_string(i) + "]"); }
+  TOKENMINT_NOINLINE void in_element(std::size_t i) { path_.push_back(index_segment(i)); }
 
   // ---- lexical ----------------------------------------------------------------------------------
 
