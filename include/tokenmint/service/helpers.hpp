@@ -90,7 +90,8 @@ TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
 /// `service::send`, then: a transport error, or a final answer outside 2xx turned into the
 /// service's error by `to_error(response)`, comes back with the number of attempts in
-/// `diag.attempts`; a 2xx answer comes back as is.
+/// `diag.attempts`; a 2xx answer comes back as is. Same contract as `service::send`: `transport`
+/// and `o` are references that must outlive the call (a temporary `call_options` would dangle).
 template <class Transport, class Make, class ToError>
 asio::awaitable<result<http::response>> send_checked(Transport& transport, Make make, const call_options& o, call_info info,
                                                      ToError to_error) {
