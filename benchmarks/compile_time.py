@@ -21,6 +21,8 @@ import tempfile
 root = sys.argv[1]
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 bench = f"{root}/benchmarks/compile_time"
+# tokenmint's build interface (tokenmint_cflags in meson.build, pkg-config --cflags tokenmint).
+CFLAGS = ["-DASIO_DISABLE_STD_ALIGNED_ALLOC", "-DASIO_HAS_CO_AWAIT=1"]
 
 
 def cpu_seconds():
@@ -44,7 +46,7 @@ print(f"{'compiler':11} {'opt':4} {'baseline':>9} {'tokenmint':>10} {'nlohmann':
 with tempfile.TemporaryDirectory() as tmp:
     for cxx in ("g++", "clang++-16"):
         for opt in ("-O0", "-O2"):
-            base = [cxx, "-std=c++20", opt, f"-I{root}/include", "-c", "-o", f"{tmp}/x.o"]
+            base = [cxx, "-std=c++20", opt, f"-I{root}/include", *CFLAGS, "-c", "-o", f"{tmp}/x.o"]
             models = f"{bench}/five_models.cpp"
             baseline = best(base + [models, "-DJSON_LIB=0"])
             tm = best(base + [models, "-DJSON_LIB=1"])

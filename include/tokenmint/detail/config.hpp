@@ -1,18 +1,24 @@
 // Build configuration shared by every tokenmint header. Include first.
 #pragma once
 
-// clang++ 16 with libstdc++ 12 supports coroutines, but Asio 1.22 only enables
-// awaitable/co_spawn when it sees ASIO_HAS_CO_AWAIT; it must be set before the
-// first Asio include, so it lives here rather than in every user's build flags.
-// Asio decides between aligned_alloc/free and operator new/delete for its recycled handler memory
-// from libstdc++'s _GLIBCXX_HAVE_ALIGNED_ALLOC, which only exists once a standard header has been
-// included. A translation unit whose first include is Asio would otherwise pick the other pair
-// than its neighbours, and memory allocated in one is freed in another (ASan: alloc-dealloc
-// mismatch). Including a standard header here makes every tokenmint TU agree.
-#include <cstddef>
-
-#if defined(__cpp_impl_coroutine) && !defined(ASIO_HAS_CO_AWAIT)
-#define ASIO_HAS_CO_AWAIT 1
+// Asio's configuration is part of tokenmint's build interface, never set by a header: two
+// translation units that configured Asio differently would compile its inline code differently
+// (an ODR violation nobody sees until it crashes). Meson's dependency('tokenmint'),
+// `pkg-config --cflags tokenmint` and CMake's tokenmint::tokenmint pass both macros:
+// - ASIO_DISABLE_STD_ALIGNED_ALLOC: Asio picks aligned_alloc/free or operator new/delete for its
+//   recycled handler memory from libstdc++'s _GLIBCXX_HAVE_ALIGNED_ALLOC, which exists only once
+//   a standard header was included; a unit whose first include is <asio.hpp> and one that
+//   includes a standard header first would free each other's memory with the wrong function
+//   (ASan: alloc-dealloc-mismatch). Disabled, every unit uses operator new/delete.
+// - ASIO_HAS_CO_AWAIT=1: Asio 1.22 enables awaitable/co_spawn for clang++ with libstdc++ only
+//   when told.
+#if !defined(ASIO_DISABLE_STD_ALIGNED_ALLOC) || !defined(ASIO_HAS_CO_AWAIT)
+#error \
+    "tokenmint: compile every translation unit with -DASIO_DISABLE_STD_ALIGNED_ALLOC -DASIO_HAS_CO_AWAIT=1 (pkg-config --cflags tokenmint, Meson dependency('tokenmint') and CMake target tokenmint::tokenmint add them; see README, Using the library)"
+#endif
+#if defined(ASIO_HAS_STD_ALIGNED_ALLOC)
+#error \
+    "tokenmint: Asio was included before tokenmint with ASIO_HAS_STD_ALIGNED_ALLOC; build every translation unit with -DASIO_DISABLE_STD_ALIGNED_ALLOC so that all of them allocate Asio's handler memory alike"
 #endif
 
 #define TOKENMINT_VERSION_MAJOR 0
