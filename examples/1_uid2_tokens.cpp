@@ -23,16 +23,6 @@ namespace uid2 = tokenmint::uid2;
 
 namespace {
 
-// An unset variable is a message, not a crash (std::string(nullptr) is undefined behaviour).
-std::optional<tokenmint::secret_string> from_environment(const char* name) {
-  const char* value = std::getenv(name);
-  if (value == nullptr || *value == '\0') {
-    std::cerr << name << " is not set\n";
-    return std::nullopt;
-  }
-  return tokenmint::secret_string(std::string(value));
-}
-
 // The same code serves `uid2::client` and `euid::client`: one class template, two flavours.
 template <class Client>
 asio::awaitable<int> lifecycle(Client& client) {
@@ -93,9 +83,13 @@ int main(int argc, char** argv) {
     std::cerr << "usage: UID2_API_KEY=... UID2_CLIENT_SECRET=... " << argv[0] << " BASE_URL [--euid]\n";
     return 2;
   }
-  auto api_key = from_environment("UID2_API_KEY");
-  auto client_secret = from_environment("UID2_CLIENT_SECRET");
-  if (!api_key || !client_secret) return 2;
+  // An unset variable is an error naming it, not a crash.
+  auto api_key = tokenmint::secret_from_env("UID2_API_KEY");
+  auto client_secret = tokenmint::secret_from_env("UID2_CLIENT_SECRET");
+  if (!api_key || !client_secret) {
+    std::cerr << (api_key ? client_secret : api_key).error().message << '\n';
+    return 2;
+  }
 
   uid2::client_options options;
   options.base_url = argv[1];

@@ -49,14 +49,14 @@ asio::awaitable<int> identify(hubspot::client& client) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* access_token = std::getenv("HUBSPOT_ACCESS_TOKEN");
-  if (argc > 2 || access_token == nullptr || *access_token == '\0') {
+  auto access_token = tokenmint::secret_from_env("HUBSPOT_ACCESS_TOKEN");
+  if (argc > 2 || !access_token) {
     std::cerr << "usage: HUBSPOT_ACCESS_TOKEN=... " << argv[0] << " [BASE_URL]\n";
     return 2;
   }
   hubspot::client_options options;  // base_url https://api.hubapi.com, timeout 30 s, retries on 429/5xx
   if (argc == 2) options.base_url = argv[1];
-  options.access_token = tokenmint::secret_string(std::string(access_token));
+  options.access_token = std::move(*access_token);
 
   asio::io_context io;  // first: it must outlive the transport and the client
   tokenmint::https_transport transport(io.get_executor());

@@ -52,15 +52,15 @@ asio::awaitable<int> use_tokens(benchling::token_provider<tokenmint::https_trans
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* secret = std::getenv("BENCHLING_CLIENT_SECRET");
-  if (argc != 3 || secret == nullptr || *secret == '\0') {
+  auto secret = tokenmint::secret_from_env("BENCHLING_CLIENT_SECRET");
+  if (argc != 3 || !secret) {
     std::cerr << "usage: BENCHLING_CLIENT_SECRET=... " << argv[0] << " BASE_URL CLIENT_ID\n";
     return 2;
   }
   benchling::client_options options;
   options.base_url = argv[1];
   options.client_id = argv[2];
-  options.client_secret = tokenmint::secret_string(std::string(secret));
+  options.client_secret = std::move(*secret);
 
   asio::io_context io;  // first: it must outlive the transport, the client and the provider
   tokenmint::https_transport transport(io.get_executor());

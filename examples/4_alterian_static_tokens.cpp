@@ -70,14 +70,14 @@ asio::awaitable<int> manage(alterian::client& client) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* api_key = std::getenv("ALTERIAN_API_KEY");
-  if (argc != 2 || api_key == nullptr || *api_key == '\0') {
+  auto api_key = tokenmint::secret_from_env("ALTERIAN_API_KEY");
+  if (argc != 2 || !api_key) {
     std::cerr << "usage: ALTERIAN_API_KEY=... " << argv[0] << " BASE_URL\n";
     return 2;
   }
   alterian::client_options options;
   options.base_url = argv[1];
-  options.api_key = tokenmint::secret_string(std::string(api_key));
+  options.api_key = std::move(*api_key);
 
   asio::io_context io;  // first: it must outlive the transport and the client
   tokenmint::https_transport transport(io.get_executor());

@@ -76,16 +76,16 @@ asio::awaitable<int> run(tokenmint::uid2::basic_client<traced_transport>& client
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* api_key = std::getenv("UID2_API_KEY");
-  const char* secret = std::getenv("UID2_CLIENT_SECRET");
-  if (argc != 2 || api_key == nullptr || secret == nullptr) {
+  auto api_key = tokenmint::secret_from_env("UID2_API_KEY");
+  auto secret = tokenmint::secret_from_env("UID2_CLIENT_SECRET");
+  if (argc != 2 || !api_key || !secret) {
     std::cerr << "usage: UID2_API_KEY=... UID2_CLIENT_SECRET=... " << argv[0] << " BASE_URL\n";
     return 2;
   }
   tokenmint::uid2::client_options options;
   options.base_url = argv[1];
-  options.api_key = tokenmint::secret_string(std::string(api_key));
-  options.client_secret = tokenmint::secret_string(std::string(secret));
+  options.api_key = std::move(*api_key);
+  options.client_secret = std::move(*secret);
 
   asio::io_context io;  // first: it must outlive the transports and the client
   std::vector<exchange> log;

@@ -47,12 +47,12 @@ int main() {
 
   // The request envelope: the key schedule is computed once per key, each request gets a fresh
   // timestamp, nonce and IV. Keep `params.nonce`: the response must echo it.
-  const char* secret = std::getenv("UID2_CLIENT_SECRET");
-  if (secret == nullptr) {
-    std::cerr << "usage: UID2_CLIENT_SECRET=... 7_offline_building_blocks\n";
+  auto secret = tokenmint::secret_from_env("UID2_CLIENT_SECRET");
+  if (!secret) {
+    std::cerr << secret.error().message << "; usage: UID2_CLIENT_SECRET=... 7_offline_building_blocks\n";
     return 2;
   }
-  auto key = uid2::make_key(secret);  // invalid_key unless base64 of 32 bytes
+  auto key = uid2::make_key(*secret);  // invalid_key unless base64 of 32 bytes
   auto params = uid2::make_request_params(tokenmint::default_clock().now_ms());
   if (!key || !params) return 1;
   const std::string request = R"({"email_hash":")" + *hash + R"("})";

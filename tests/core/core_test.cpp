@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -152,4 +153,20 @@ TEST(Clock, SystemClockIsWallTime) {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   EXPECT_GE(got, before);
   EXPECT_LE(got, after);
+}
+
+// Credentials from the environment: an unset or empty variable is an error naming it, not a crash.
+TEST(Secret, FromTheEnvironment) {
+  ASSERT_EQ(::setenv("TOKENMINT_TEST_SECRET", "s3cr3t", 1), 0);
+  auto s = secret_from_env("TOKENMINT_TEST_SECRET");
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_EQ(s->reveal(), "s3cr3t");
+  ASSERT_EQ(::unsetenv("TOKENMINT_TEST_SECRET"), 0);
+  auto unset = secret_from_env("TOKENMINT_TEST_SECRET");
+  ASSERT_FALSE(unset);
+  EXPECT_EQ(unset.error(), errc::invalid_argument);
+  EXPECT_EQ(unset.error().message, "environment variable TOKENMINT_TEST_SECRET is not set");
+  ASSERT_EQ(::setenv("TOKENMINT_TEST_SECRET", "", 1), 0);
+  EXPECT_FALSE(secret_from_env("TOKENMINT_TEST_SECRET"));
+  EXPECT_FALSE(secret_from_env(nullptr));
 }

@@ -3,9 +3,11 @@
 
 #include <tokenmint/detail/config.hpp>
 
+#include <tokenmint/core/result.hpp>
 #include <tokenmint/detail/cleanse.hpp>
 
 #include <array>
+#include <cstdlib>
 #include <cstddef>
 #include <cstdint>
 #include <ostream>
@@ -92,5 +94,16 @@ using secret_bytes = secret<std::array<std::uint8_t, N>>;
 
 /// A secret string (API key, base64 client secret, token).
 using secret_string = secret<std::string>;
+
+/// A credential from the environment variable `name` (keeps it out of argv, which `ps` shows):
+/// `errc::invalid_argument` naming the variable when it is unset or empty, never a crash
+/// (`std::string(std::getenv(name))` is undefined behaviour when the variable is unset).
+/// Reads the environment: not safe against a concurrent `setenv`, like `std::getenv` itself.
+inline result<secret_string> secret_from_env(const char* name) {
+  const char* value = name ? std::getenv(name) : nullptr;
+  if (value == nullptr || *value == '\0')
+    return error{errc::invalid_argument, std::string("environment variable ") + (name ? name : "(null)") + " is not set"};
+  return secret_string(std::string(value));
+}
 
 }  // namespace tokenmint
