@@ -227,6 +227,7 @@ TEST(Sandbox, CredentialsAreChecked) {
   uid2::basic_client<https_transport> s(f.transport, wrong_secret);
   auto w = f.run(s.async_generate_token(in));
   ASSERT_FALSE(w);
+  EXPECT_EQ(w.error(), errc::client_secret_rejected);
   EXPECT_EQ(w.error().diag.http_status, 400);
   EXPECT_TRUE(w.error().diag.service_message.starts_with(
       "Invalid body: Check encryption key (ClientSecret). See https://unifiedid.com/docs/"))

@@ -43,10 +43,11 @@ enum class errc : int {
   proxy_failed,          ///< the proxy refused or broke the CONNECT tunnel
   network,               ///< the connection failed while writing or reading (reset, broken pipe)
   // service answers
-  unauthorized,      ///< the service refused the credentials (HTTP 401/403)
-  service_error,     ///< the service answered with an error; `diag` holds its status and message
-  invalid_response,  ///< a success answer not in the documented shape (bad JSON, missing fields)
-  rate_limited,      ///< the service refused the call for its rate limit (HTTP 429) and retrying did not help
+  unauthorized,            ///< the service refused the credentials (HTTP 401/403)
+  service_error,           ///< the service answered with an error; `diag` holds its status and message
+  invalid_response,        ///< a success answer not in the documented shape (bad JSON, missing fields)
+  rate_limited,            ///< the service refused the call for its rate limit (HTTP 429) and retrying did not help
+  client_secret_rejected,  ///< the UID2/EUID operator could not open the request: the client secret is wrong
 };
 
 namespace detail {
@@ -89,6 +90,7 @@ class error_category final : public std::error_category {
       case errc::service_error: return "service error";
       case errc::invalid_response: return "invalid response from the service";
       case errc::rate_limited: return "rate limited by the service";
+      case errc::client_secret_rejected: return "client secret rejected by the operator";
     }
     return "unknown tokenmint error";
   }

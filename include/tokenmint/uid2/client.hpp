@@ -38,7 +38,11 @@ inline tokenmint::error http_error(flavour f, std::string_view path, const http:
   } else {
     d.raw_body = res.body;
   }
-  return service::http_status_error(std::string(name(f)) + ' ' + std::string(path), res, std::move(d));
+  const bool secret_rejected = res.status == 400 && d.service_message.starts_with("Invalid body: Check encryption key");
+  auto e = service::http_status_error(std::string(name(f)) + ' ' + std::string(path), res, std::move(d));
+  // The operator's one way of saying the envelope did not open: the client secret is wrong.
+  if (secret_rejected) e.code = make_error_code(errc::client_secret_rejected);
+  return e;
 }
 
 /// `{"status": ..., "body": ..., "message": ...}` of a decrypted answer.
