@@ -17,7 +17,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <asio/write.hpp>
+
 #include <deque>
+#include <filesystem>
 
 using namespace tokenmint;
 using namespace std::chrono_literals;
@@ -347,4 +352,51 @@ TEST_F(SandboxServices, AlterianLifecycle) {
   ASSERT_FALSE(denied);
   EXPECT_EQ(denied.error(), errc::unauthorized);
   EXPECT_EQ(denied.error().diag.service_status, "InvalidToken");
+}
+
+// Out of file descriptors, the server's accepts fail at once again and again: it backs off
+// instead of spinning, and serves again once descriptors are free.
+TEST(HttpServer, AcceptErrorsBackOffInsteadOfSpinning) {
+  asio::io_context io;
+  tokenmint::testing::http_server server(io.get_executor(), [](const http::incoming_request&) {
+    http::response r;
+    r.status = 200;
+    r.body = "ok";
+    return r;
+  });
+  ASSERT_TRUE(server.status());
+  server.start();
+  // Connections the kernel completes into the listen queue, waiting to be accepted.
+  std::vector<asio::ip::tcp::socket> clients;
+  for (int i = 0; i < 4; ++i) {
+    clients.emplace_back(io);
+    clients.back().connect({asio::ip::make_address("127.0.0.1"), server.port()});
+  }
+  int open_fds = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++open_fds;
+  rlimit old{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
+  rlimit low = old;
+  low.rlim_cur = static_cast<rlim_t>(open_fds);  // no descriptor left for an accepted socket
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  const auto cpu = [] {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    return std::chrono::microseconds(u.ru_utime.tv_sec * 1'000'000 + u.ru_utime.tv_usec + u.ru_stime.tv_sec * 1'000'000 +
+                                     u.ru_stime.tv_usec);
+  };
+  const auto before = cpu();
+  io.run_for(400ms);
+  const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(cpu() - before);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &old), 0);
+  EXPECT_LT(spent, 100ms) << "the accept loop spun while out of descriptors";
+  // Descriptors back: the queued connections are accepted and served.
+  const std::string request = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  asio::write(clients[0], asio::buffer(request));
+  io.run_for(500ms);
+  std::string got(256, '\0');
+  asio::error_code ec;
+  const auto n = clients[0].read_some(asio::buffer(got), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_TRUE(got.substr(0, n).starts_with("HTTP/1.1 200")) << got.substr(0, n);
 }

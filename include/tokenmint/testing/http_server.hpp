@@ -12,6 +12,7 @@
 #include <asio/write.hpp>
 
 #include <array>
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -96,12 +97,22 @@ class http_server {
   };
 
   static asio::awaitable<void> accept_loop(std::shared_ptr<state> st) {
+    // After a failed accept (EMFILE/ENFILE: out of file descriptors, ENOBUFS, ...) the pending
+    // connection stays queued and the next accept fails at once: wait before trying again, from
+    // 1 ms doubling to 100 ms, so that the loop does not spin while the served connections close.
+    std::chrono::milliseconds backoff{0};
+    asio::steady_timer pause(st->ex);
     for (;;) {
       auto [ec, sock] = co_await st->acceptor.async_accept(tokenmint::detail::use_tuple);
       if (ec) {
         if (!st->acceptor.is_open()) co_return;
-        continue;  // e.g. too many open files: keep serving the connections we have
+        backoff = std::clamp(backoff * 2, std::chrono::milliseconds(1), std::chrono::milliseconds(100));
+        pause.expires_after(backoff);
+        auto [wait_ec] = co_await pause.async_wait(tokenmint::detail::use_tuple);
+        if (wait_ec || !st->acceptor.is_open()) co_return;
+        continue;  // keep serving the connections we have
       }
+      backoff = std::chrono::milliseconds(0);
       asio::error_code ignored;
       sock.set_option(asio::ip::tcp::no_delay(true), ignored);
       asio::co_spawn(st->ex, serve(st, std::move(sock)), asio::detached);
