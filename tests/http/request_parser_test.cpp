@@ -100,3 +100,36 @@ TEST(ResponseSerializer, WritesLengthAndReason) {
   ASSERT_TRUE(p.done());
   EXPECT_EQ(p.get().body, r.body);
 }
+
+// What cannot be HTTP is refused at the byte that shows it, not after the header limit or a
+// timeout: a TLS ClientHello (a client pointed at https:// on a plain port), other binary first
+// bytes, and bare-LF line ends. Fed one byte at a time, the error comes at that byte.
+TEST(RequestParser, RefusesNonHttpAtTheFirstTellingByte) {
+  struct row {
+    std::string text;
+    std::size_t telling;  // 1-based position of the byte that must fail
+    std::string message;
+  };
+  const std::string client_hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+  const std::vector<row> rows = {
+      {client_hello, 1, "TLS handshake on a plain-HTTP port"}, {std::string("\x00\x01GET", 5), 1, "invalid method"},
+      {"GE{T / HTTP/1.1\r\n\r\n", 3, "invalid method"},        {"GET / HTTP/1.1\nHost: x\n\n", 15, "bare LF"},
+      {"GET / HTTP/1.1\r\nHost: x\n\r\n", 24, "bare LF"},      {"\n", 1, "invalid method"},
+  };
+  for (const auto& r : rows) {
+    request_parser p;
+    for (std::size_t i = 0; i < r.text.size(); ++i) {
+      auto used = p.feed(std::string_view(r.text).substr(i, 1));
+      if (i + 1 < r.telling) {
+        ASSERT_TRUE(used) << r.message << " at byte " << i + 1 << ": " << used.error().message;
+        continue;
+      }
+      ASSERT_FALSE(used) << r.message << ": accepted byte " << i + 1;
+      EXPECT_EQ(used.error(), errc::http_protocol);
+      EXPECT_NE(used.error().message.find(r.message), std::string::npos) << used.error().message;
+      break;
+    }
+  }
+  // A well-formed request still parses, cut anywhere.
+  EXPECT_TRUE(parse("GET / HTTP/1.1\r\nHost: x\r\n\r\n", 7));
+}

@@ -400,3 +400,57 @@ TEST(HttpServer, AcceptErrorsBackOffInsteadOfSpinning) {
   ASSERT_FALSE(ec) << ec.message();
   EXPECT_TRUE(got.substr(0, n).starts_with("HTTP/1.1 200")) << got.substr(0, n);
 }
+
+// A client that is not speaking HTTP gets an answer at once, and a stalled head is cut after
+// header_timeout, long before the idle timeout: nobody waits a minute to learn the URL is wrong.
+TEST(HttpServer, FailsFastOnNonHttpAndStalledHeads) {
+  asio::io_context io;
+  tokenmint::testing::http_server_options o;
+  o.header_timeout = 200ms;  // idle_timeout stays 60 s
+  tokenmint::testing::http_server server(
+      io.get_executor(),
+      [](const http::incoming_request&) {
+        http::response r;
+        r.status = 200;
+        return r;
+      },
+      o);
+  ASSERT_TRUE(server.status());
+  server.start();
+  const auto answer = [&](std::string_view sent) {
+    asio::ip::tcp::socket c(io);
+    c.connect({asio::ip::make_address("127.0.0.1"), server.port()});
+    asio::write(c, asio::buffer(sent));
+    const auto start = std::chrono::steady_clock::now();
+    std::string got;
+    for (;;) {
+      io.run_for(20ms);
+      std::array<char, 512> buf{};
+      asio::error_code ec;
+      if (c.available(ec) > 0) {
+        const auto n = c.read_some(asio::buffer(buf), ec);
+        got.append(buf.data(), n);
+        continue;
+      }
+      // Closed by the server: a non-blocking read sees the end of the stream.
+      c.non_blocking(true);
+      const auto n = c.read_some(asio::buffer(buf), ec);
+      c.non_blocking(false);
+      if (ec == asio::error::eof) break;
+      got.append(buf.data(), n);
+      if (std::chrono::steady_clock::now() - start > 5s) break;
+    }
+    return std::pair{got, std::chrono::steady_clock::now() - start};
+  };
+  const std::string client_hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+  auto [tls, tls_took] = answer(client_hello);
+  EXPECT_TRUE(tls.starts_with("HTTP/1.1 400")) << tls;
+  EXPECT_LT(tls_took, 1s);
+  auto [lf, lf_took] = answer("GET / HTTP/1.1\nHost: x\n\n");
+  EXPECT_TRUE(lf.starts_with("HTTP/1.1 400")) << lf;
+  EXPECT_LT(lf_took, 1s);
+  auto [stalled, stalled_took] = answer("GET / HTTP/1.1\r\nHost: x\r\n");
+  EXPECT_EQ(stalled, "");  // closed without an answer
+  EXPECT_GE(stalled_took, 150ms);
+  EXPECT_LT(stalled_took, 2s);
+}

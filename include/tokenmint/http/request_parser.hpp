@@ -46,6 +46,9 @@ class request_parser {
       const std::size_t before = head_.size();
       const std::size_t room = limits_.max_header_bytes - std::min(before, limits_.max_header_bytes);
       head_.append(data.substr(0, std::min(data.size(), room + 4)));
+      // Refuse at the first byte that proves this is not an HTTP/1.1 request, instead of
+      // waiting for a blank line that never comes (a TLS ClientHello, a bare-LF client).
+      if (auto r = early_check(before); !r) return r.error();
       const std::size_t from = before >= 3 ? before - 3 : 0;
       const auto end = head_.find("\r\n\r\n", from);
       if (end == std::string::npos) {
@@ -77,6 +80,8 @@ class request_parser {
 
   bool done() const noexcept { return done_; }
   bool started() const noexcept { return !head_.empty(); }
+  /// Whether the request line and header fields have all arrived.
+  bool head_done() const noexcept { return head_done_; }
   /// After an `http_limit_exceeded` error: whether the head (431) rather than the body (413) was too large.
   bool head_too_large() const noexcept { return head_too_large_; }
   incoming_request release() noexcept { return std::move(req_); }
@@ -88,6 +93,21 @@ class request_parser {
     return error_;
   }
   tokenmint::error fail(std::string why) { return set_error(errc::http_protocol, "HTTP: " + why); }
+
+  /// Checks the head bytes appended since `from`: the method (bytes before the first space)
+  /// must be token characters, and every LF must follow a CR.
+  result<void> early_check(std::size_t from) {
+    const std::size_t method_end = std::min(head_.find(' '), head_.size());
+    for (std::size_t i = from; i < method_end; ++i) {
+      if (detail::is_tchar(head_[i])) continue;
+      if (i == 0 && static_cast<unsigned char>(head_[0]) == 0x16)
+        return fail("a TLS handshake on a plain-HTTP port (use http://, not https://)");
+      return fail("invalid method: not an HTTP request");
+    }
+    for (std::size_t i = std::max<std::size_t>(from, 1); i < head_.size(); ++i)
+      if (head_[i] == '\n' && head_[i - 1] != '\r') return fail("line ending without CR (bare LF)");
+    return {};
+  }
 
   result<void> parse_head() {
     std::string_view rest = head_;

@@ -27,6 +27,9 @@ struct http_server_options {
   std::uint16_t port = 0;                                  ///< 0: the system picks a free port
   http::parser_limits limits{64 * 1024, 2 * 1024 * 1024};  ///< header and body sizes past which a request is refused
   std::chrono::milliseconds idle_timeout{60'000};          ///< a keep-alive connection idle longer is closed
+  /// Once a request's first byte arrived, its request line and header fields must all arrive
+  /// within this, or the connection is closed (a stalled or non-HTTP client fails fast).
+  std::chrono::milliseconds header_timeout{5'000};
 };
 
 /// Accepts connections and answers each request with `handler(request)`. Malformed requests get
@@ -137,15 +140,20 @@ class http_server {
     std::string out;
     http::request_parser parser(st->options.limits);
     bool keep = true;
-    while (keep) {
-      // Close the connection if no complete request arrives within the idle timeout.
-      idle.expires_after(st->options.idle_timeout);
+    // Closes the connection when the timer fires: `idle_timeout` while waiting for a request,
+    // `header_timeout` once its first byte arrived and until its head is complete.
+    const auto arm = [&](std::chrono::milliseconds d) {
+      idle.expires_after(d);
       idle.async_wait([s = &sock, st](const asio::error_code& ec) {
         if (!ec && st->open.count(s)) {
           asio::error_code ignored;
           s->close(ignored);
         }
       });
+    };
+    while (keep) {
+      arm(st->options.idle_timeout);
+      bool reading_head = false;
       parser.reset();
       std::optional<http::response> early;
       while (!parser.done()) {
@@ -169,6 +177,13 @@ class http_server {
         }
         std::string rest(chunk.substr(*used));
         pending = std::move(rest);
+        if (!reading_head && parser.started() && !parser.head_done()) {
+          reading_head = true;
+          arm(std::min(st->options.header_timeout, st->options.idle_timeout));
+        } else if (reading_head && parser.head_done()) {
+          reading_head = false;
+          arm(st->options.idle_timeout);  // the body has the idle timeout again
+        }
       }
       idle.cancel();
       http::response res;
