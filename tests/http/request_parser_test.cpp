@@ -133,3 +133,13 @@ TEST(RequestParser, RefusesNonHttpAtTheFirstTellingByte) {
   // A well-formed request still parses, cut anywhere.
   EXPECT_TRUE(parse("GET / HTTP/1.1\r\nHost: x\r\n\r\n", 7));
 }
+
+// The early checks look at the head only: a body may hold any bytes, LF included.
+TEST(RequestParser, EarlyChecksLeaveTheBodyAlone) {
+  const std::string text = "POST /v2/token/refresh HTTP/1.1\r\nContent-Length: 4\r\n\r\na\nb\n";
+  for (std::size_t cut = 0; cut < text.size(); ++cut) {
+    auto r = parse(text, cut);
+    ASSERT_TRUE(r) << cut << ": " << r.error().message;
+    EXPECT_EQ(r->body, "a\nb\n");
+  }
+}

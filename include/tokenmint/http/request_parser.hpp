@@ -46,11 +46,12 @@ class request_parser {
       const std::size_t before = head_.size();
       const std::size_t room = limits_.max_header_bytes - std::min(before, limits_.max_header_bytes);
       head_.append(data.substr(0, std::min(data.size(), room + 4)));
-      // Refuse at the first byte that proves this is not an HTTP/1.1 request, instead of
-      // waiting for a blank line that never comes (a TLS ClientHello, a bare-LF client).
-      if (auto r = early_check(before); !r) return r.error();
       const std::size_t from = before >= 3 ? before - 3 : 0;
       const auto end = head_.find("\r\n\r\n", from);
+      // Refuse at the first byte that proves this is not an HTTP/1.1 request, instead of
+      // waiting for a blank line that never comes (a TLS ClientHello, a bare-LF client). Only
+      // head bytes are checked: what follows the blank line is the body.
+      if (auto r = early_check(before, end == std::string::npos ? head_.size() : end + 4); !r) return r.error();
       if (end == std::string::npos) {
         if (head_.size() > limits_.max_header_bytes) {
           head_too_large_ = true;
@@ -94,17 +95,17 @@ class request_parser {
   }
   tokenmint::error fail(std::string why) { return set_error(errc::http_protocol, "HTTP: " + why); }
 
-  /// Checks the head bytes appended since `from`: the method (bytes before the first space)
-  /// must be token characters, and every LF must follow a CR.
-  result<void> early_check(std::size_t from) {
-    const std::size_t method_end = std::min(head_.find(' '), head_.size());
+  /// Checks the head bytes in [from, to): the method (bytes before the first space) must be
+  /// token characters, and every LF must follow a CR.
+  result<void> early_check(std::size_t from, std::size_t to) {
+    const std::size_t method_end = std::min(head_.find(' '), to);
     for (std::size_t i = from; i < method_end; ++i) {
       if (detail::is_tchar(head_[i])) continue;
       if (i == 0 && static_cast<unsigned char>(head_[0]) == 0x16)
         return fail("a TLS handshake on a plain-HTTP port (use http://, not https://)");
       return fail("invalid method: not an HTTP request");
     }
-    for (std::size_t i = std::max<std::size_t>(from, 1); i < head_.size(); ++i)
+    for (std::size_t i = std::max<std::size_t>(from, 1); i < to; ++i)
       if (head_[i] == '\n' && head_[i - 1] != '\r') return fail("line ending without CR (bare LF)");
     return {};
   }
