@@ -66,6 +66,9 @@ TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 /// - Deadline: each attempt is bounded by `call.timeout` (30 s), the whole call, retries and waits
 ///   included, by `call.retry.deadline`; a trailing `service::call_overrides` changes either for one call.
 /// - Thread-safety: not thread-safe; use one client from one strand. Calls may overlap there.
+/// g++ 12: do not `co_await` inside a constructor argument of the client or its transport
+/// (`client c(https_transport(co_await this_coro::executor), o)` frees a wild pointer); await into
+/// a named local first.
 template <class Transport>
 class basic_client {
   static_assert(check_http_transport<Transport>());
