@@ -23,6 +23,7 @@
 
 #include <deque>
 #include <filesystem>
+#include <functional>
 
 using namespace tokenmint;
 using namespace std::chrono_literals;
@@ -453,4 +454,77 @@ TEST(HttpServer, FailsFastOnNonHttpAndStalledHeads) {
   EXPECT_EQ(stalled, "");  // closed without an answer
   EXPECT_GE(stalled_took, 150ms);
   EXPECT_LT(stalled_took, 2s);
+}
+
+// Against a server that accepts and never answers, every service's call ends within its
+// `call.retry.deadline` (60 s by default, the same for all four), retries and waits included;
+// `call.timeout` bounds each attempt. Real clock and real waits.
+TEST(Deadline, SilentServerBoundsEveryServicesCall) {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  std::vector<asio::ip::tcp::socket> held;  // accepted, never answered
+  std::function<void()> accept_more = [&] {
+    acceptor.async_accept([&](asio::error_code ec, asio::ip::tcp::socket s) {
+      if (ec) return;
+      held.push_back(std::move(s));
+      accept_more();
+    });
+  };
+  accept_more();
+  const std::string base = "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
+  service::call_options call;
+  call.timeout = 300ms;
+  call.retry.deadline = 800ms;
+  call.retry.base_delay = 10ms;
+  call.retry.max_attempts = 10;
+  https_transport transport(io.get_executor());
+  const auto timed = [&](auto awaitable) {
+    const auto start = std::chrono::steady_clock::now();
+    auto r = tokenmint::test::run_on(io, std::move(awaitable));
+    return std::pair{std::move(r), std::chrono::steady_clock::now() - start};
+  };
+  const auto bounded = [&](const char* who, const auto& outcome, bool retried) {
+    const auto& [r, took] = outcome;
+    ASSERT_FALSE(r) << who;
+    EXPECT_EQ(r.error(), errc::timeout) << who << ": " << r.error();
+    EXPECT_LE(took, call.retry.deadline + 250ms) << who << " ran past its deadline";
+    if (retried) {
+      EXPECT_GE(r.error().diag.attempts, 2) << who;
+      EXPECT_GE(took, 550ms) << who;  // it used its deadline for retries
+    } else {
+      EXPECT_LT(took, call.timeout + 250ms) << who << ": not replay-safe, one attempt";
+    }
+  };
+
+  uid2::client_options uo;
+  uo.base_url = base;
+  uo.api_key = secret_string(std::string("key"));
+  uo.client_secret = secret_string(std::string("ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16Spo="));
+  uo.call = call;
+  uid2::basic_client<https_transport> u(transport, uo);
+  bounded("uid2 generate", timed(u.async_generate_token(*uid2::identity_input::from_email("a@example.com"))), false);
+
+  hubspot::client_options ho;
+  ho.base_url = base;
+  ho.access_token = secret_string(std::string("token"));
+  ho.call = call;
+  hubspot::basic_client<https_transport> h(transport, ho);
+  hubspot::visitor_token_request vr;
+  vr.email = "a@example.com";
+  bounded("hubspot", timed(h.async_create_visitor_token(vr)), false);
+
+  benchling::client_options bo;
+  bo.base_url = base;
+  bo.client_id = "id";
+  bo.client_secret = secret_string(std::string("secret"));
+  bo.call = call;
+  benchling::basic_client<https_transport> b(transport, bo);
+  bounded("benchling", timed(b.async_generate_token()), true);
+
+  alterian::client_options ao;
+  ao.base_url = base;
+  ao.api_key = secret_string(std::string("11111111-2222-3333-4444-555555555555"));
+  ao.call = call;
+  alterian::basic_client<https_transport> a(transport, ao);
+  bounded("alterian get_tokens", timed(a.async_get_tokens({})), true);
 }
