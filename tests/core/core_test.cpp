@@ -170,3 +170,19 @@ TEST(Secret, FromTheEnvironment) {
   EXPECT_FALSE(secret_from_env("TOKENMINT_TEST_SECRET"));
   EXPECT_FALSE(secret_from_env(nullptr));
 }
+
+// A body no parser understood (a proxy's HTML error page) shows in logs as a bounded, printable
+// prefix; a JSON body does not (its fields are shown, and it may echo a credential).
+TEST(Error, DescribeShowsABoundedPrefixOfANonJsonBody) {
+  diagnostics d;
+  d.http_status = 502;
+  d.raw_body = "\r\n<html><body>Bad \"Gateway\"\x01</body></html>" + std::string(300, 'x');
+  const std::string s = error{errc::service_error, "hubspot create_visitor_token: HTTP 502", d}.describe();
+  EXPECT_NE(s.find(R"( body="<html><body>Bad ?Gateway??</body></html>xxx)"), std::string::npos) << s;
+  EXPECT_NE(s.find("...\""), std::string::npos) << s;
+  EXPECT_LT(s.size(), 400u) << s;
+  d.raw_body = R"({"access_token":"eyJsecret"})";
+  const std::string j = error{errc::service_error, "x", d}.describe();
+  EXPECT_EQ(j.find("eyJsecret"), std::string::npos) << j;
+  EXPECT_EQ(j.find(" body="), std::string::npos) << j;
+}

@@ -87,6 +87,20 @@ struct error {
       out += d;
       out += '"';
     }
+    // A body the service's parser could not read (a proxy's HTML 500, a gateway's text): its
+    // first 160 bytes, control and non-ASCII bytes as '?'. JSON bodies are left out: their
+    // meaning is in the fields above, and they are where a credential could be echoed.
+    if (const auto start = diag.raw_body.find_first_not_of(" \t\r\n");
+        start != std::string::npos && diag.raw_body[start] != '{' && diag.raw_body[start] != '[') {
+      constexpr std::size_t shown = 160;
+      out += " body=\"";
+      for (std::size_t i = start; i < diag.raw_body.size() && i < start + shown; ++i) {
+        const auto c = static_cast<unsigned char>(diag.raw_body[i]);
+        out += (c >= 0x20 && c < 0x7f && c != '"') ? static_cast<char>(c) : '?';
+      }
+      if (diag.raw_body.size() - start > shown) out += "...";
+      out += '"';
+    }
     if (diag.attempts > 1) {
       out += " attempts=";
       out += std::to_string(diag.attempts);
