@@ -173,9 +173,7 @@ class basic_client {
     const service::effective_call effective(options_.call, per_call);
     auto res = co_await service::send_checked(transport_, make, effective.get(), info, to_error);
     if (!res) co_return std::move(res).error();
-    auto answer = service::read_answer<R>("alterian " + std::string(operation), *res);
-    tokenmint::detail::cleanse(res->body.data(), res->body.size());  // created and listed tokens are credentials
-    co_return answer;
+    co_return service::read_secret_answer<R>("alterian " + std::string(operation), *res);  // tokens are credentials
   }
 
   Transport transport_;

@@ -91,8 +91,7 @@ class basic_client {
     const service::effective_call call(options_.call, per_call);
     auto res = co_await service::send_checked(transport_, make, call.get(), info, &detail::http_error);
     if (!res) co_return std::move(res).error();
-    auto body = service::read_answer<token_response>("benchling generate_token", *res);
-    tokenmint::detail::cleanse(res->body.data(), res->body.size());
+    auto body = service::read_secret_answer<token_response>("benchling generate_token", *res);
     if (!body) co_return std::move(body).error();
     if (!body->access_token || body->access_token->empty())
       co_return tokenmint::error{errc::invalid_response, "benchling generate_token: no access_token in the answer"};

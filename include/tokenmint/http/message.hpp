@@ -3,6 +3,7 @@
 #pragma once
 
 #include <tokenmint/detail/config.hpp>
+#include <tokenmint/http/detail/chars.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -132,9 +133,7 @@ struct response {
       std::string_view v = f.value;
       while (!v.empty()) {
         const auto comma = v.find(',');
-        std::string_view tok = v.substr(0, comma);
-        while (!tok.empty() && (tok.front() == ' ' || tok.front() == '\t')) tok.remove_prefix(1);
-        while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t')) tok.remove_suffix(1);
+        const std::string_view tok = detail::trim_ows(v.substr(0, comma));
         if (iequals(tok, "close")) close = true;
         if (iequals(tok, "keep-alive")) keep = true;
         if (comma == std::string_view::npos) break;

@@ -27,9 +27,7 @@ inline result<void> parse_field_line(std::string_view line, fields& into) {
   if (colon == std::string_view::npos) return fail("header line without ':'");
   std::string_view name = line.substr(0, colon);
   if (!valid_field_name(name)) return fail("invalid header field name '" + std::string(name.substr(0, 64)) + "'");
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  const std::string_view value = trim_ows(line.substr(colon + 1));
   if (!valid_field_value(value)) return fail("control character in header field '" + std::string(name) + "'");
   into.add(std::string(name), std::string(value));
   return {};
@@ -258,9 +256,7 @@ class response_parser {
       bool chunked = false;
       while (!rest.empty()) {
         const auto comma = rest.find(',');
-        std::string_view tok = rest.substr(0, comma);
-        while (!tok.empty() && (tok.front() == ' ' || tok.front() == '\t')) tok.remove_prefix(1);
-        while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t')) tok.remove_suffix(1);
+        const std::string_view tok = detail::trim_ows(rest.substr(0, comma));
         if (!tok.empty()) {
           if (!iequals(tok, "chunked") || chunked) return fail("unsupported Transfer-Encoding '" + codings + "' (only chunked)");
           chunked = true;

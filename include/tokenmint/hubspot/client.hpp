@@ -118,8 +118,7 @@ class basic_client {
     const service::effective_call call(options_.call, per_call);
     auto res = co_await service::send_checked(transport_, make, call.get(), info, &detail::http_error);
     if (!res) co_return std::move(res).error();
-    auto token = service::read_answer<visitor_token>("hubspot create_visitor_token", *res);
-    tokenmint::detail::cleanse(res->body.data(), res->body.size());  // it held the token in clear
+    auto token = service::read_secret_answer<visitor_token>("hubspot create_visitor_token", *res);
     if (token && token->token.empty())
       co_return tokenmint::error{errc::invalid_response, "hubspot create_visitor_token: empty token"};
     co_return token;

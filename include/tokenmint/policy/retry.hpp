@@ -63,11 +63,7 @@ inline bool parse_uint(std::string_view s, std::int64_t& out) noexcept {
   return ec == std::errc{} && p == s.data() + s.size() && out >= 0;
 }
 
-inline std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using http::detail::trim_ows;
 
 inline int month_index(std::string_view m) noexcept {
   static constexpr std::array<std::string_view, 12> names = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -107,7 +103,7 @@ inline std::vector<std::string_view> words(std::string_view s) {
 /// forms recipients must accept. Nothing for anything else.
 inline std::optional<unix_ms> parse_http_date(std::string_view text) {
   using namespace std::chrono;
-  const auto w = detail::words(detail::trim(text));
+  const auto w = detail::words(detail::trim_ows(text));
   int day = 0, mon = 0, year = 0, h = 0, m = 0, s = 0;
   std::int64_t y = 0;
   if (w.size() == 6 && w[0].size() == 4 && w[0][3] == ',' && w[5] == "GMT") {  // IMF-fixdate
@@ -142,7 +138,7 @@ inline std::optional<unix_ms> parse_http_date(std::string_view text) {
 /// `Retry-After` as a wait from `now`: delay-seconds, or an HTTP-date (a date in the past is a
 /// wait of 0). Nothing when the value is neither.
 inline std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, unix_ms now) {
-  value = detail::trim(value);
+  value = detail::trim_ows(value);
   std::int64_t secs = 0;
   if (detail::parse_uint(value, secs)) return std::chrono::milliseconds{secs * 1000};
   if (auto date = parse_http_date(value)) return std::max(std::chrono::milliseconds{0}, *date - now);
@@ -157,7 +153,7 @@ inline server_hint standard_hint(const http::response& res, unix_ms now) {
   if (!h.wait && res.status == 429)
     if (auto reset = res.headers.get("x-rate-limit-reset")) {
       std::int64_t secs = 0;
-      if (detail::parse_uint(detail::trim(*reset), secs)) h.wait = std::chrono::milliseconds{secs * 1000};
+      if (detail::parse_uint(detail::trim_ows(*reset), secs)) h.wait = std::chrono::milliseconds{secs * 1000};
     }
   return h;
 }

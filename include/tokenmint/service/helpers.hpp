@@ -4,6 +4,7 @@
 
 #include <tokenmint/core/error.hpp>
 #include <tokenmint/core/result.hpp>
+#include <tokenmint/detail/cleanse.hpp>
 #include <tokenmint/http/message.hpp>
 #include <tokenmint/json/read.hpp>
 #include <tokenmint/service/send.hpp>
@@ -83,6 +84,15 @@ result<T> read_answer(std::string_view what, const http::response& res) {
     return error{errc::invalid_response, std::string(what) + ": answer not in the documented shape: " + v.error().message,
                  std::move(d)};
   }
+  return v;
+}
+
+/// As `read_answer`, for an answer that carries a credential: the body is wiped once read, so
+/// the clear text lives on only in the model's `secret_string` members.
+template <class T>
+result<T> read_secret_answer(std::string_view what, http::response& res) {
+  auto v = read_answer<T>(what, res);
+  tokenmint::detail::cleanse(res.body.data(), res.body.size());
   return v;
 }
 

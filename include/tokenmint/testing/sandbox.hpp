@@ -338,8 +338,7 @@ class sandbox_operator {
   }
 
   http::response identity_map(const json::value& payload, const uid2::nonce_bytes& nonce) {
-    json::value::object_type body;
-    body.reserve(json::value::small_object);
+    auto body = json::value::reserved_object();
     std::size_t total = 0;
     for (std::string_view kind : {"email", "email_hash", "phone", "phone_hash"}) {
       const auto* v = payload.find(kind);

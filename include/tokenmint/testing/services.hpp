@@ -131,8 +131,7 @@ class services_operator {
   // ---------------------------------------------------------------------------------------- HubSpot
   http::response hubspot_error(int status, std::string category, std::string message, json::value::array_type errors = {},
                                std::optional<std::string> policy = std::nullopt) {
-    json::value::object_type b;
-    b.reserve(json::value::small_object);
+    auto b = json::value::reserved_object();
     b.emplace_back("status", "error");
     b.emplace_back("message", std::move(message));
     b.emplace_back("correlationId", correlation_);
@@ -177,8 +176,7 @@ class services_operator {
     auto doc = json::read<json::value>(req.body);
     const json::value* email = doc ? doc->find("email") : nullptr;
     if (!doc || !doc->if_object() || !email || !email->if_string() || email->if_string()->find('@') == std::string::npos) {
-      json::value::object_type e;
-      e.reserve(json::value::small_object);
+      auto e = json::value::reserved_object();
       e.emplace_back("message", doc ? "email is required and must be an email address" : "body is not JSON");
       e.emplace_back("in", "email");
       e.emplace_back("code", doc ? "INVALID_EMAIL" : "INVALID_JSON");
@@ -188,8 +186,7 @@ class services_operator {
     }
     for (const char* name : {"firstName", "lastName"})
       if (const auto* v = doc->find(name); v && !v->if_string() && !v->is_null()) {
-        json::value::object_type e;
-        e.reserve(json::value::small_object);
+        auto e = json::value::reserved_object();
         e.emplace_back("message", std::string(name) + " must be a string");
         e.emplace_back("in", name);
         json::value::array_type errors;
@@ -199,8 +196,7 @@ class services_operator {
     if (*email->if_string() == "daily-limit@example.com")
       return hubspot_error(429, "RATE_LIMITS", "You have reached your daily limit.", {}, "DAILY");
     // A JWT-shaped token: header.payload.signature, base64url; opaque to clients as HubSpot's is.
-    json::value::object_type payload;
-    payload.reserve(json::value::small_object);
+    auto payload = json::value::reserved_object();
     payload.emplace_back("email", *email->if_string());
     const auto iat = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
     payload.emplace_back("iat", iat);
@@ -210,21 +206,18 @@ class services_operator {
         base64::encode(std::string_view(R"({"alg":"HS256","typ":"JWT"})"), base64::alphabet::url, base64::padding::none);
     const std::string body = base64::encode(std::string_view(json::write(json::value(std::move(payload)))), base64::alphabet::url,
                                             base64::padding::none);
-    json::value::object_type out;
-    out.reserve(json::value::small_object);
+    auto out = json::value::reserved_object();
     out.emplace_back("token", head + '.' + body + '.' + random_b64url(32));
     return json_response(200, json::write(json::value(std::move(out))));
   }
 
   // -------------------------------------------------------------------------------------- Benchling
   static http::response benchling_error(int status, std::string_view type, std::string message) {
-    json::value::object_type e;
-    e.reserve(json::value::small_object);
+    auto e = json::value::reserved_object();
     e.emplace_back("message", message);
     e.emplace_back("type", std::string(type));
     e.emplace_back("userMessage", message);
-    json::value::object_type b;
-    b.reserve(json::value::small_object);
+    auto b = json::value::reserved_object();
     b.emplace_back("error", std::move(e));
     return json_response(status, json::write(json::value(std::move(b))));
   }
@@ -267,8 +260,7 @@ class services_operator {
     }
     if (!id || !secret || *id != options_.benchling_client_id || *secret != options_.benchling_client_secret)
       return benchling_error(401, "invalid_client", "Invalid client credentials");
-    json::value::object_type out;
-    out.reserve(json::value::small_object);
+    auto out = json::value::reserved_object();
     out.emplace_back("access_token", "bsbx_" + random_b64url(32));
     out.emplace_back("expires_in", static_cast<std::int64_t>(options_.benchling_token_lifetime.count()));
     out.emplace_back("token_type", "Bearer");
@@ -279,8 +271,7 @@ class services_operator {
   static http::response alterian_result(int status, std::string_view code, json::value result,
                                         std::vector<std::vector<std::string>> detail = {},
                                         std::optional<json::value> cursor = std::nullopt) {
-    json::value::object_type b;
-    b.reserve(json::value::small_object);
+    auto b = json::value::reserved_object();
     b.emplace_back("StatusCode", std::string(code));
     b.emplace_back("DebugMessage", "");
     json::value::array_type rows;
@@ -314,8 +305,7 @@ class services_operator {
   }
 
   static json::value token_json(const token_record& r) {
-    json::value::object_type o;
-    o.reserve(json::value::small_object);
+    auto o = json::value::reserved_object();
     o.emplace_back("ID", r.id);
     o.emplace_back("LoginID", nullptr);
     o.emplace_back("Token", r.token);
@@ -404,8 +394,7 @@ class services_operator {
       json::value::array_type page;
       for (std::int64_t i = from; i < static_cast<std::int64_t>(all.size()) && (!to || i <= *to); ++i)
         page.push_back(all[static_cast<std::size_t>(i)]);
-      json::value::object_type c;
-      c.reserve(json::value::small_object);
+      auto c = json::value::reserved_object();
       c.emplace_back("From", from);
       c.emplace_back("To", to ? json::value(*to) : json::value(nullptr));
       c.emplace_back("Total", static_cast<std::int64_t>(all.size()));

@@ -142,8 +142,7 @@ class basic_client {
       co_return tokenmint::error{errc::invalid_argument, "tcf_consent_string: only EUID operators take a TCF string"};
     if (opts.tcf_consent_string && opts.tcf_consent_string->empty())
       co_return tokenmint::error{errc::invalid_argument, "tcf_consent_string: empty"};
-    json::value::object_type body;
-    body.reserve(json::value::small_object);
+    auto body = json::value::reserved_object();
     body.emplace_back(std::string(wire_name(input.kind())), input.value());
     if (opts.tcf_consent_string) body.emplace_back("tcf_consent_string", *opts.tcf_consent_string);
     if (options_.send_optout_check) body.emplace_back("optout_check", 1);
@@ -204,8 +203,7 @@ class basic_client {
                                                      service::call_overrides per_call = {}) {
     constexpr std::string_view path = "/v2/token/validate";
     if (advertising_token.empty()) co_return tokenmint::error{errc::invalid_argument, "token: empty"};
-    json::value::object_type body;
-    body.reserve(json::value::small_object);
+    auto body = json::value::reserved_object();
     body.emplace_back("token", std::move(advertising_token));
     body.emplace_back(std::string(wire_name(input.kind())), input.value());
     const service::effective_call call(options_.call, per_call);
@@ -314,8 +312,7 @@ class basic_client {
       slot[i - start] = {k, arrays[k].size()};
       arrays[k].emplace_back(inputs[i].value());
     }
-    json::value::object_type body;
-    body.reserve(json::value::small_object);
+    auto body = json::value::reserved_object();
     for (std::size_t k = 0; k < 4; ++k)
       if (!arrays[k].empty()) body.emplace_back(std::string(wire_name(kinds[k])), std::move(arrays[k]));
     auto a = co_await call_enveloped(path, json::write(json::value(std::move(body))), call);

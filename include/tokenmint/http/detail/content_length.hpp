@@ -18,9 +18,7 @@ constexpr const char* fold_content_length(std::span<const std::string_view> fiel
   for (std::string_view rest : fields) {
     while (true) {
       const auto comma = rest.find(',');
-      std::string_view tok = rest.substr(0, comma);
-      while (!tok.empty() && (tok.front() == ' ' || tok.front() == '\t')) tok.remove_prefix(1);
-      while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t')) tok.remove_suffix(1);
+      const std::string_view tok = trim_ows(rest.substr(0, comma));
       if (tok.empty()) return "empty Content-Length";
       std::uint64_t n = 0;
       for (char c : tok) {
