@@ -18,6 +18,7 @@
 #include <random>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace tokenmint::auth {
 
@@ -52,9 +53,9 @@ TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 ///   new one and runs `f` once more.
 ///
 /// Contract, for `async_token` and `async_call`:
-/// - Lifetime: the provider must outlive every call it started; it owns `Source`. Like any Asio
-///   I/O object it holds a timer on its callers' executor: destroy it before that executor's
-///   io_context. `f` is taken by value and kept alive for the call.
+/// - Lifetime: the provider must outlive every call it started; it owns `Source`. It holds no
+///   I/O object between calls (a waiting caller's timer lives in that caller's frame), so it may
+///   be destroyed before or after the io_context. `f` is taken by value and kept alive for the call.
 /// - Cancellation: a waiting caller honours its own Asio per-operation cancellation
 ///   (`errc::cancelled`) without disturbing the refresh others wait for; cancelling the caller
 ///   that refreshes cancels that token request, and the next caller tries again.
@@ -147,16 +148,24 @@ class client_credentials {
     }
     refreshing_ = false;
     ++generation_;
-    if (wake_) wake_->cancel();  // every waiter resumes and reads the outcome
+    for (auto* w : waiters_) w->cancel();  // every waiter resumes and reads the outcome
   }
 
   asio::awaitable<result<void>> wait_for_refresh() {
-    if (!wake_) wake_.emplace(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+    // The timer lives in this frame, not in the provider: the provider then holds no I/O object
+    // and may be destroyed after the io_context (whose shutdown destroys this frame first).
+    asio::steady_timer wake(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+    struct enlisted {
+      std::vector<asio::steady_timer*>& list;
+      asio::steady_timer* self;
+      ~enlisted() { std::erase(list, self); }
+    } guard{waiters_, &wake};
+    waiters_.push_back(&wake);
     const bool throw_if_cancelled = co_await asio::this_coro::throw_if_cancelled();
     co_await asio::this_coro::throw_if_cancelled(false);
     const auto generation = generation_;
     while (generation_ == generation) {
-      auto [ec] = co_await wake_->async_wait(tokenmint::detail::use_tuple);
+      auto [ec] = co_await wake.async_wait(tokenmint::detail::use_tuple);
       if (generation_ == generation) {  // woken, but not by the refresh: the caller cancelled
         co_await asio::this_coro::throw_if_cancelled(throw_if_cancelled);
         co_return error{errc::cancelled, "oauth2: cancelled while waiting for the token refresh"};
@@ -175,7 +184,7 @@ class client_credentials {
   bool refreshing_ = false;
   std::uint64_t generation_ = 0;  // refreshes finished; waiters wake when it moves
   std::optional<error> last_error_;
-  std::optional<asio::steady_timer> wake_;
+  std::vector<asio::steady_timer*> waiters_;  // the timers of the callers waiting for a refresh
   std::size_t refreshes_ = 0;
 };
 

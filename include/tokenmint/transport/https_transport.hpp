@@ -3,6 +3,7 @@
 
 #include <tokenmint/codec/base64.hpp>
 #include <tokenmint/core/secret.hpp>
+#include <tokenmint/transport/detail/teardown.hpp>
 #include <tokenmint/http/parser.hpp>
 #include <tokenmint/http/serializer.hpp>
 #include <tokenmint/http/url.hpp>
@@ -91,10 +92,17 @@ struct https_transport_options {
 /// (the executor given here); requests may overlap freely on it. Cancellation: `async_send`
 /// honours Asio per-operation cancellation (terminal) and then fails with `errc::cancelled`;
 /// the connection in use is closed, never returned to the pool half-read.
+///
+/// Teardown in any order: the handle may be destroyed before or after its io_context. When the
+/// io_context shuts down (its destructor, or `shutdown()`), the pooled connections are closed
+/// and freed while the context can still free them; a handle that outlives it holds no I/O
+/// object and can only be destroyed (or fail with `errc::cancelled`).
 class https_transport {
  public:
   explicit https_transport(asio::any_io_executor ex, https_transport_options options = {})
-      : impl_(std::make_shared<impl>(std::move(ex), std::move(options))) {}
+      : impl_(std::make_shared<impl>(std::move(ex), std::move(options))) {
+    detail::teardown_service::watch(impl_->ex, impl_);
+  }
 
   /// Whether the options could be applied (CA files readable, key matches certificate, ...).
   /// When not, every request fails with this error.
@@ -103,7 +111,8 @@ class https_transport {
   /// Sends `req` and reads the whole response (body decoded, trailers kept).
   /// Contract:
   /// - Lifetime: `req` and `opts` are taken by value; the pool is shared by the call, so the
-  ///   handle may go away while a request is in flight. The io_context must outlive every copy.
+  ///   handle may go away while a request is in flight. Copies may outlive the io_context (the
+  ///   pool is emptied when it shuts down); calls after that fail with `errc::cancelled`.
   /// - Cancellation: terminal per-operation cancellation; the call returns `errc::cancelled` and
   ///   the connection it used is closed (never pooled half-read). The handle stays usable.
   /// - Deadline: `opts.timeout` bounds the whole exchange (pool wait, resolve, connect, TLS,
@@ -149,7 +158,7 @@ class https_transport {
   };
 
   // Everything copies of the transport share: the executor, options, TLS context and pools.
-  struct impl {
+  struct impl final : detail::io_owner {
     impl(asio::any_io_executor e, https_transport_options o)
         : ex(std::move(e)), options(std::move(o)), tls_ctx(asio::ssl::context::tls_client) {
       init = detail::configure_tls_context(tls_ctx, options.tls);
@@ -173,8 +182,21 @@ class https_transport {
     result<void> init;
     std::optional<http::url> proxy_url;
     std::unordered_map<std::string, origin_pool> pools;  // node-based: references survive inserts
+    bool context_down = false;                           // the io_context has shut down
+
+    // The io_context is shutting down: its sockets must be freed now, not when the last handle
+    // goes (which may be after the context is gone).
+    void on_context_shutdown() noexcept override {
+      context_down = true;
+      for (auto& [key, pool] : pools) {
+        for (auto& c : pool.idle) c->close();
+        pool.open -= pool.idle.size();
+        pool.idle.clear();
+      }
+    }
 
     asio::awaitable<result<http::response>> send(http::request req, request_options opts) {
+      if (context_down) co_return error{errc::cancelled, "https_transport: its io_context has shut down"};
       if (!init) co_return init.error();
       auto u = http::parse_url(req.url);
       if (!u) co_return u.error();
