@@ -59,7 +59,10 @@ TEST(RequestParser, RefusesMalformedAndOversizedRequests) {
       {"POST /a HTTP/2\r\n\r\n", "unsupported HTTP version"},
       {"POST /a\r\n\r\n", "malformed request line"},
       {"PO(ST /a HTTP/1.1\r\n\r\n", "invalid method"},
-      {"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", "Transfer-Encoding"},
+      {"POST /a HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", "only chunked"},
+      {"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", "both Content-Length"},
+      {"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "invalid chunk size"},
+      {"POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX", "chunk data not followed by CRLF"},
       {"POST /a HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", "conflicting"},
       {"POST /a HTTP/1.1\r\nContent-Length: x\r\n\r\n", "not a number"},
   };
@@ -81,6 +84,31 @@ TEST(RequestParser, RefusesMalformedAndOversizedRequests) {
   ASSERT_FALSE(b);
   EXPECT_EQ(b.error(), errc::http_limit_exceeded);
   EXPECT_FALSE(body.head_too_large());
+}
+
+// Chunked request bodies are decoded by the one chunked decoder (the response parser's), at any
+// split; one whose chunk sizes take it past the body limit fails at that size line, before its
+// data arrives (the server answers 413 at once instead of reading on).
+TEST(RequestParser, ChunkedBodiesAndTheirLimit) {
+  const std::string text =
+      "POST /v2/token/refresh HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n4;ext=1\r\nAQID\r\n1\r\n=\r\n0\r\nX-T: 1\r\n\r\n";
+  for (std::size_t cut = 0; cut < text.size(); ++cut) {
+    auto r = parse(text + "GET /next", cut);
+    ASSERT_TRUE(r) << cut << ": " << r.error().message;
+    EXPECT_EQ(r->body, "AQID=");
+  }
+  request_parser pipelined;
+  auto used = pipelined.feed(text + "GET /next HTTP/1.1\r\n");
+  ASSERT_TRUE(used);
+  EXPECT_EQ(*used, text.size());  // the next request's bytes are left
+  request_parser small({1024, 16});
+  ASSERT_TRUE(small.feed("POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n"));  // 16: at the limit
+  ASSERT_TRUE(small.feed(std::string(16, 'a') + "\r\n"));
+  auto over = small.feed("1\r\n");  // the 17th byte is announced: refused now
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error(), errc::http_limit_exceeded);
+  EXPECT_FALSE(small.head_too_large());  // so: 413, not 431
+  EXPECT_NE(over.error().message.find("chunked request body"), std::string::npos) << over.error().message;
 }
 
 TEST(ResponseSerializer, WritesLengthAndReason) {

@@ -143,6 +143,10 @@ class response_parser {
     return set_error(errc::http_truncated, "HTTP: connection closed " + where);
   }
 
+  /// Starts in the chunked body of a message whose head was parsed elsewhere: the request
+  /// parser hands chunked request bodies here, so there is one chunked decoder.
+  void begin_chunked_body() noexcept { state_ = state::chunk_size; }
+
   bool done() const noexcept { return state_ == state::done; }
   /// Whether any byte of a response arrived (a pooled connection that closes before that was stale).
   bool started() const noexcept { return offset_ != 0; }

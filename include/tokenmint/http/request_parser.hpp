@@ -5,6 +5,7 @@
 #include <tokenmint/http/parser.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,10 +29,11 @@ struct incoming_request {
   }
 };
 
-/// Parses one request at a time from bytes in pieces of any size. Request bodies must come with
-/// `Content-Length` (chunked request bodies are refused: no tokenmint client sends them).
-/// Errors: `http_protocol` (answer 400), `http_limit_exceeded` (answer 431 or 413 as
-/// `head_too_large()` says). Not thread-safe.
+/// Parses one request at a time from bytes in pieces of any size. A body comes with
+/// `Content-Length` or `Transfer-Encoding: chunked` (decoded by the response parser's chunked
+/// decoder; trailers are dropped); a chunked body is refused as soon as a chunk size takes it
+/// past `max_body_bytes`. Errors: `http_protocol` (answer 400), `http_limit_exceeded` (answer
+/// 431 or 413 as `head_too_large()` says). Not thread-safe.
 class request_parser {
  public:
   explicit request_parser(parser_limits limits = {}) : limits_(limits) {}
@@ -64,10 +66,23 @@ class request_parser {
       head_.resize(end + 2);  // keep the last line's CRLF
       if (auto r = parse_head(); !r) return r.error();
       head_done_ = true;
-      if (remaining_ == 0) {
+      if (remaining_ == 0 && !chunked_) {
         done_ = true;
         return used;
       }
+    }
+    if (chunked_ && !done_) {
+      auto n = chunked_->feed(data.substr(used));
+      if (!n)
+        return set_error(n.error().code == errc::http_limit_exceeded ? errc::http_limit_exceeded : errc::http_protocol,
+                         n.error().message + " (chunked request body)");
+      used += *n;
+      if (chunked_->done()) {
+        req_.body = chunked_->release().body;
+        chunked_.reset();
+        done_ = true;
+      }
+      return used;
     }
     if (!done_) {
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, data.size() - used));
@@ -127,8 +142,17 @@ class request_parser {
       }
       if (auto r = detail::parse_field_line(line, req_.headers); !r) return fail(r.error().message);
     }
-    if (req_.headers.contains("transfer-encoding"))
-      return fail("Transfer-Encoding in a request is not supported (send Content-Length)");
+    if (req_.headers.contains("transfer-encoding")) {
+      // RFC 9112 6.1: chunked must be the only (and final) coding; with Content-Length as well
+      // the framing is ambiguous (request smuggling), so both are refused.
+      const auto codings = req_.headers.all("transfer-encoding");
+      if (codings.size() != 1 || !iequals(detail::trim_ows(codings.front()), "chunked"))
+        return fail("unsupported Transfer-Encoding in a request (only chunked)");
+      if (req_.headers.contains("content-length")) return fail("both Content-Length and Transfer-Encoding");
+      chunked_.emplace(limits_);
+      chunked_->begin_chunked_body();
+      return {};
+    }
     std::uint64_t length = 0;
     if (const char* why = detail::fold_content_length(req_.headers.all("content-length"), length)) return fail(why);
     if (length > limits_.max_body_bytes)
@@ -160,6 +184,7 @@ class request_parser {
 
   parser_limits limits_;
   incoming_request req_;
+  std::optional<response_parser> chunked_;  // the body decoder of a chunked request
   std::string head_;
   std::uint64_t remaining_ = 0;
   bool head_done_ = false;
