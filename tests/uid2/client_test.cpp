@@ -109,6 +109,31 @@ TEST(Uid2Client, GenerateSendsAHashedEmailInAFreshEnvelope) {
   EXPECT_NE(fake.exchanges()[0].request.body, fake.exchanges()[1].request.body);
 }
 
+// Hooks name the service in lowercase, as for the other clients, and the operation by its path.
+TEST(Uid2Client, HooksSeeTheServiceIdAndPath) {
+  for (const bool euid : {false, true}) {
+    fixed_clock clock(now_ms);
+    tokenmint::testing::fake_transport fake;
+    auto op = std::make_shared<operator_side>();
+    op->answer = [](const nlohmann::json&) { return R"({"status":"optout"})"; };
+    fake.on_request([op](const http::request& r, const request_options& o) { return (*op)(r, o); });
+    auto o = options(clock);
+    std::vector<std::string> seen;
+    o.call.observe.on_request = [&](const policy::request_event& e) {
+      seen.push_back(std::string(e.service) + ' ' + std::string(e.operation));
+    };
+    auto in = *identity_input::from_email("user@example.com");
+    if (euid) {
+      euid::basic_client<tokenmint::testing::fake_transport> c(fake, o);
+      ASSERT_TRUE(run(c.async_generate_token(in)));
+    } else {
+      uid2::basic_client<tokenmint::testing::fake_transport> c(fake, o);
+      ASSERT_TRUE(run(c.async_generate_token(in)));
+    }
+    EXPECT_EQ(seen, std::vector<std::string>{euid ? "euid /v2/token/generate" : "uid2 /v2/token/generate"});
+  }
+}
+
 TEST(Uid2Client, GenerateInputsOfEveryKind) {
   fixed_clock clock(now_ms);
   tokenmint::testing::fake_transport fake;

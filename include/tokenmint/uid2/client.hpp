@@ -238,7 +238,7 @@ class basic_client {
   /// step all clients share: a final answer outside 2xx becomes the service's error.
   template <class Make>
   asio::awaitable<result<http::response>> send(std::string_view path, Make make, const service::call_options& call) {
-    const service::call_info info{name(F), path, false, {}, nullptr};
+    const service::call_info info{service_id(F), path, false, {}, nullptr};
     auto to_error = [path](const http::response& r) { return detail::http_error(F, path, r); };
     co_return co_await service::send_checked(transport_, make, call, info, to_error);
   }

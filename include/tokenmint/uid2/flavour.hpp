@@ -12,8 +12,11 @@ namespace tokenmint::uid2 {
 enum class flavour : unsigned char { uid2, euid };
 
 /// "UID2" or "EUID", as error messages name the service.
-
 constexpr std::string_view name(flavour f) noexcept { return f == flavour::euid ? "EUID" : "UID2"; }
+
+/// "uid2" or "euid": the service identifier hooks see (`policy::request_event::service`),
+/// lowercase like the other clients' "hubspot", "benchling", "alterian".
+constexpr std::string_view service_id(flavour f) noexcept { return f == flavour::euid ? "euid" : "uid2"; }
 
 /// Where the operator's error messages point users (unifiedid.com for UID2, euid.eu for EUID).
 constexpr std::string_view docs_site(flavour f) noexcept {
