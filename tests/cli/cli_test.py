@@ -7,6 +7,7 @@ Prints one line per failure and a closing `cli: N passed, N failed`; exits 1 on 
 """
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -297,6 +298,24 @@ finally:
     except subprocess.TimeoutExpired:
         sandbox.kill()
 check("sandbox exits on SIGTERM", sandbox.returncode == 0, f"rc={sandbox.returncode}")
+# SIGINT (Ctrl-C) and SIGTERM end the sandbox within 200 ms, even with a client connected
+# half-way through a request head (the connection is not waited for).
+for sig in (signal.SIGINT, signal.SIGTERM):
+    proc, sinfo = start_sandbox(exe)
+    host, port = sinfo["uid2_base_url"].split("//")[1].rsplit(":", 1)
+    held = socket.create_connection((host, int(port)))
+    held.sendall(b"POST /v2/token/generate HTTP/1.1\r\nHost: x\r\n")
+    time.sleep(0.1)
+    start = time.monotonic()
+    proc.send_signal(sig)
+    try:
+        rc = proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        rc = None
+    took = time.monotonic() - start
+    held.close()
+    check(f"sandbox exits on {sig.name} within 200 ms", rc == 0 and took < 0.2, f"rc={rc}, {took * 1000:.0f} ms")
 expect("sandbox bad port", ["sandbox", "--port", "70000"], b"", 2)
 expect("sandbox bad secret", ["sandbox", "--client-secret", "c2hvcnQ="], b"", 1, err_contains="client_secret")
 

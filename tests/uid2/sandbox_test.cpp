@@ -123,6 +123,16 @@ TEST(Sandbox, Uid2EndToEnd) {
   EXPECT_EQ(ref->identity->identity_expires, t0 + 20 * 60'000 + 3'600'000);
   auto again = f.run(c.async_refresh_token(*ref->identity));  // the new identity refreshes in turn
   ASSERT_TRUE(again) << again.error().describe();
+  // Like the real operator (stateless: it keeps no record of used refresh tokens), the sandbox
+  // still refreshes an earlier refresh token until its refresh_expires, sealing the answer with
+  // that identity's own refresh_response_key; past it, the token is expired.
+  auto old = f.run(c.async_refresh_token(id));
+  ASSERT_TRUE(old) << old.error().describe();
+  EXPECT_EQ(old->status, token_status::success);
+  f.clock.advance(std::chrono::hours(24));
+  auto expired = f.run(c.async_refresh_token(id));
+  ASSERT_FALSE(expired);
+  EXPECT_EQ(expired.error().diag.service_status, "expired_token");
 
   auto phone = f.run(c.async_generate_token(*identity_input::from_phone("+12345678901")));
   ASSERT_TRUE(phone && phone->identity);
@@ -173,6 +183,7 @@ TEST(Sandbox, EuidConsentAndHosts) {
   ASSERT_FALSE(d);
   EXPECT_EQ(d.error().diag.http_status, 400);
   EXPECT_EQ(d.error().diag.service_message, "User consent is invalid");
+  EXPECT_EQ(d.error().diag.service_status, "client_error");
   auto r = f.run(c.async_refresh_token(*a->identity));
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(r->status, token_status::success);
