@@ -1,8 +1,10 @@
 // Example 6: calling from code that is not a coroutine. Every `async_*` returns an
 // `asio::awaitable`; `asio::co_spawn` starts it and delivers the result to a completion handler
-// (callback style) or to a `std::future` (`asio::use_future`, for a thread that blocks).
+// (callback style) or to a `std::future` (`asio::use_future`, for a thread that blocks). With
+// no event loop at all, a blocking facade runs each call on an io_context of its own.
 //
 //   UID2_API_KEY=... UID2_CLIENT_SECRET=... 6_callbacks_and_threads BASE_URL
+#include <tokenmint/uid2/blocking.hpp>
 #include <tokenmint/uid2/client.hpp>
 
 #include <asio/co_spawn.hpp>
@@ -32,7 +34,7 @@ int main(int argc, char** argv) {
   options.api_key = std::move(*api_key);
   options.client_secret = std::move(*secret);
 
-  asio::io_context io;  // first: it must outlive the transport and the client
+  asio::io_context io;  // the loop the transport and the client run on
   uid2::client client(tokenmint::https_transport(io.get_executor()), options);
   auto input = uid2::identity_input::from_email("jane.doe@example.com").value();
 
@@ -71,5 +73,13 @@ int main(int argc, char** argv) {
   }
   guard.reset();
   runner.join();
+
+  // 3. No event loop: the blocking facade runs each call to completion on an io_context of its
+  //    own, on this thread, and returns what the coroutine call returns (same outcomes, same errors).
+  uid2::blocking_client blocking(options);
+  auto b = blocking.generate_token(input);
+  if (!b) std::cout << "blocking: " << b.error() << '\n';
+  else std::cout << "blocking: " << to_string(b->status) << '\n';
+  if (!b) status = 1;
   return status;
 }

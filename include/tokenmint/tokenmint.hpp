@@ -30,6 +30,7 @@
 #include <tokenmint/policy/rate_limiter.hpp>
 #include <tokenmint/policy/retry.hpp>
 
+#include <tokenmint/service/blocking.hpp>
 #include <tokenmint/service/call_options.hpp>
 #include <tokenmint/service/helpers.hpp>
 #include <tokenmint/service/send.hpp>
@@ -40,6 +41,7 @@
 #include <tokenmint/transport/https_transport.hpp>
 #include <tokenmint/transport/transport.hpp>
 
+#include <tokenmint/uid2/blocking.hpp>
 #include <tokenmint/uid2/client.hpp>
 #include <tokenmint/uid2/envelope.hpp>
 #include <tokenmint/uid2/flavour.hpp>
@@ -49,9 +51,12 @@
 #include <tokenmint/uid2/normalize.hpp>
 #include <tokenmint/uid2/refresher.hpp>
 
+#include <tokenmint/alterian/blocking.hpp>
 #include <tokenmint/alterian/client.hpp>
 #include <tokenmint/alterian/models.hpp>
+#include <tokenmint/benchling/blocking.hpp>
 #include <tokenmint/benchling/client.hpp>
 #include <tokenmint/benchling/models.hpp>
+#include <tokenmint/hubspot/blocking.hpp>
 #include <tokenmint/hubspot/client.hpp>
 #include <tokenmint/hubspot/models.hpp>

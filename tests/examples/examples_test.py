@@ -91,7 +91,7 @@ try:
              r"sent: POST /v2/token/refresh -> 200 in \d+ ms"])
 
     example("6_callbacks_and_threads", [info["uid2_base_url"]], uid2_env,
-            [r"callback: success", r"future: validated true"])
+            [r"callback: success", r"future: validated true", r"blocking: success"])
 
     # Offline: the hash against Python's own SHA-256 of the normalized address, the envelope
     # opened by the CLI's operator side.

@@ -3,15 +3,17 @@
 // https_transport, and a virtual clock and sleeper so that no test waits for real. Then the
 // three services' clients, and UID2 retries, end to end against the sandbox.
 #include <tokenmint/testing/virtual_sleeper.hpp>
-#include <tokenmint/alterian/client.hpp>
-#include <tokenmint/benchling/client.hpp>
-#include <tokenmint/hubspot/client.hpp>
+#include <tokenmint/alterian/blocking.hpp>
+#include <tokenmint/benchling/blocking.hpp>
+#include <tokenmint/hubspot/blocking.hpp>
+#include <tokenmint/uid2/blocking.hpp>
 #include <tokenmint/testing/http_server.hpp>
 #include <tokenmint/uid2/client.hpp>
 #include <tokenmint/testing/sandbox.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 
 #include "../common/run.hpp"
 
@@ -24,6 +26,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <thread>
 
 using namespace tokenmint;
 using namespace std::chrono_literals;
@@ -450,6 +453,11 @@ TEST(HttpServer, FailsFastOnNonHttpAndStalledHeads) {
   auto [lf, lf_took] = answer("GET / HTTP/1.1\nHost: x\n\n");
   EXPECT_TRUE(lf.starts_with("HTTP/1.1 400")) << lf;
   EXPECT_LT(lf_took, 1s);
+  // A chunked body announced past the body limit (2 MiB by default) is refused at its size
+  // line: 413 and close, without reading the 9 MiB.
+  auto [big, big_took] = answer("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n900000\r\n");
+  EXPECT_TRUE(big.starts_with("HTTP/1.1 413")) << big;
+  EXPECT_LT(big_took, 1s);
   auto [stalled, stalled_took] = answer("GET / HTTP/1.1\r\nHost: x\r\n");
   EXPECT_EQ(stalled, "");  // closed without an answer
   EXPECT_GE(stalled_took, 150ms);
@@ -527,4 +535,182 @@ TEST(Deadline, SilentServerBoundsEveryServicesCall) {
   ao.call = call;
   alterian::basic_client<https_transport> a(transport, ao);
   bounded("alterian get_tokens", timed(a.async_get_tokens({})), true);
+}
+
+// Teardown in any order: a transport with pooled connections, clients over it and a token
+// provider, all declared before their io_context and so destroyed after it; one call still in
+// flight when the context goes. Under ASan (CI's clang build) a use-after-free here aborts.
+TEST(Teardown, TransportClientsAndProviderMayOutliveTheirIoContext) {
+  std::optional<https_transport> transport;
+  std::optional<uid2::basic_client<https_transport>> uid2_client;
+  std::optional<hubspot::basic_client<https_transport>> hubspot_client;
+  std::optional<benchling::token_provider<https_transport>> provider;
+  std::string origin;
+  bool in_flight_ended = false;
+  {
+    asio::io_context io;
+    tokenmint::testing::sandbox box{io.get_executor()};
+    ASSERT_TRUE(box.status());
+    box.start();
+    transport.emplace(io.get_executor());
+    const auto& so = box.services();
+
+    uid2::client_options uo;
+    uo.base_url = box.base_url();
+    uo.api_key = secret_string(box.api_key());
+    uo.client_secret = secret_string(box.client_secret());
+    uid2_client.emplace(*transport, uo);
+    auto g = tokenmint::test::run_on(io, uid2_client->async_generate_token(*uid2::identity_input::from_email("a@example.com")));
+    ASSERT_TRUE(g) << g.error();
+
+    hubspot::client_options ho;
+    ho.base_url = box.hubspot_base_url();
+    ho.access_token = secret_string(so.hubspot_access_token);
+    hubspot_client.emplace(*transport, ho);
+    hubspot::visitor_token_request vr;
+    vr.email = "a@example.com";
+    auto h = tokenmint::test::run_on(io, hubspot_client->async_create_visitor_token(vr));
+    ASSERT_TRUE(h) << h.error();
+
+    benchling::client_options bo;
+    bo.base_url = box.benchling_base_url();
+    bo.client_id = so.benchling_client_id;
+    bo.client_secret = secret_string(so.benchling_client_secret);
+    provider.emplace(benchling::basic_client<https_transport>(*transport, bo));
+    auto t = tokenmint::test::run_on(io, provider->async_token());
+    ASSERT_TRUE(t) << t.error();
+
+    origin = box.base_url().substr(0, box.base_url().find('/', 7));
+    EXPECT_GE(transport->open_connections(origin), 1u);  // pooled, idle: sockets of `io`
+
+    // A call left suspended (a server that accepts and never answers) when the context goes.
+    asio::ip::tcp::acceptor silent(io, {asio::ip::make_address("127.0.0.1"), 0});
+    asio::ip::tcp::socket held(io);
+    silent.async_accept(held, [](asio::error_code) {});
+    http::request r;
+    r.url = "http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/";
+    asio::co_spawn(
+        io,
+        [](https_transport tr, http::request req) -> asio::awaitable<void> {
+          request_options o;
+          o.timeout = std::chrono::hours(1);
+          (void)co_await tr.async_send(std::move(req), o);
+        }(*transport, std::move(r)),
+        [&](std::exception_ptr) { in_flight_ended = true; });
+    io.run_for(100ms);
+    io.restart();
+  }  // the sandbox, then the io_context go; the frame of the suspended call is destroyed unrun
+  EXPECT_FALSE(in_flight_ended);
+  EXPECT_EQ(transport->open_connections(origin), 0u);  // the pool was emptied at shutdown
+  provider.reset();
+  hubspot_client.reset();
+  uid2_client.reset();
+  transport.reset();
+}
+
+// The blocking facades, from a plain function with no event loop of its own: the sandbox serves
+// on a thread of its own, and each facade's call returns what the coroutine call returns.
+TEST(Blocking, EveryFacadeAgainstTheSandbox) {
+  asio::io_context sandbox_io;
+  tokenmint::testing::sandbox box{sandbox_io.get_executor()};
+  ASSERT_TRUE(box.status());
+  box.start();
+  auto guard = asio::make_work_guard(sandbox_io);
+  std::thread serving([&] { sandbox_io.run(); });
+  const auto& so = box.services();
+
+  uid2::client_options uo;
+  uo.base_url = box.base_url();
+  uo.api_key = secret_string(box.api_key());
+  uo.client_secret = secret_string(box.client_secret());
+  uid2::blocking_client u(uo);
+  auto g = u.generate_token(*uid2::identity_input::from_email("validate@example.com"));
+  ASSERT_TRUE(g) << g.error();
+  ASSERT_EQ(g->status, uid2::token_status::success);
+  auto valid = u.validate_token(g->identity->advertising_token, *uid2::identity_input::from_email("validate@example.com"));
+  ASSERT_TRUE(valid) << valid.error();
+  EXPECT_TRUE(*valid);
+  auto r = u.refresh_token(*g->identity);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->status, uid2::token_status::success);
+  auto opted = u.generate_token(*uid2::identity_input::from_email("optout@example.com"));
+  ASSERT_TRUE(opted);
+  EXPECT_EQ(opted->status, uid2::token_status::optout);  // an outcome, as with co_await
+  auto mapped = u.map_identities({*uid2::identity_input::from_email("a@example.com")});
+  ASSERT_TRUE(mapped) << mapped.error();
+  EXPECT_EQ(mapped->size(), 1u);
+  uo.client_secret = secret_string(std::string("ioG3wKxAokmp+rERx6A4kM/13qhyolUXIu14WN16Spo="));
+  uid2::blocking_client wrong(uo);
+  auto w = wrong.generate_token(*uid2::identity_input::from_email("a@example.com"));
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error(), errc::client_secret_rejected);  // the same typed error
+
+  euid::client_options eo = uo;
+  eo.base_url = box.euid_base_url();
+  eo.client_secret = secret_string(box.client_secret());
+  euid::blocking_client e(eo);
+  auto eg = e.generate_token(*uid2::identity_input::from_email("a@example.com"));
+  ASSERT_TRUE(eg) << eg.error();
+  EXPECT_EQ(eg->identity->refresh_token[0], 'E');
+
+  hubspot::client_options ho;
+  ho.base_url = box.hubspot_base_url();
+  ho.access_token = secret_string(so.hubspot_access_token);
+  hubspot::blocking_client h(ho);
+  hubspot::visitor_token_request vr;
+  vr.email = "a@example.com";
+  auto ht = h.create_visitor_token(vr);
+  ASSERT_TRUE(ht) << ht.error();
+  EXPECT_EQ(std::count(ht->token.reveal().begin(), ht->token.reveal().end(), '.'), 2);
+
+  benchling::client_options bo;
+  bo.base_url = box.benchling_base_url();
+  bo.client_id = so.benchling_client_id;
+  bo.client_secret = secret_string(so.benchling_client_secret);
+  benchling::blocking_client b(bo);
+  auto t1 = b.token();
+  auto t2 = b.token();
+  ASSERT_TRUE(t1 && t2);
+  EXPECT_EQ(t1->token.reveal(), t2->token.reveal());  // cached
+  EXPECT_EQ(b.refresh_count(), 1u);
+  auto fresh = b.generate_token();
+  ASSERT_TRUE(fresh) << fresh.error();
+  EXPECT_NE(fresh->access_token.reveal(), t1->token.reveal());
+
+  alterian::client_options ao;
+  ao.base_url = box.alterian_base_url();
+  ao.api_key = secret_string(so.alterian_api_key);
+  alterian::blocking_client a(ao);
+  alterian::create_static_token_request cr;
+  cr.client_id = 12;
+  cr.user_id = 7;
+  auto created = a.create_static_token(cr);
+  ASSERT_TRUE(created && created->result) << (created ? "no token" : created.error().message);
+  alterian::get_tokens_request gt;
+  gt.client_id = 12;
+  gt.include_static = true;
+  auto all = a.get_all_tokens(gt, 2);
+  ASSERT_TRUE(all && all->result) << (all ? "no rows" : all.error().message);
+  ASSERT_EQ(all->result->size(), 1u);
+  EXPECT_EQ(all->result->at(0).user_id, 7);
+  alterian::delete_static_token_request dr;
+  dr.token_to_delete = *created->result;
+  auto gone = a.delete_static_token(dr);
+  ASSERT_TRUE(gone && gone->result);
+  EXPECT_TRUE(*gone->result);
+
+  // Calls from several threads on one facade run one at a time (ThreadSanitizer runs this).
+  std::vector<std::thread> callers;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 4; ++i)
+    callers.emplace_back([&] {
+      for (int k = 0; k < 3; ++k)
+        if (auto v = h.create_visitor_token(vr)) ++ok;
+    });
+  for (auto& c : callers) c.join();
+  EXPECT_EQ(ok.load(), 12);
+
+  asio::post(sandbox_io, [&box] { box.stop(); });  // on the sandbox's own thread
+  guard.reset();
+  serving.join();
 }
