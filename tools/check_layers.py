@@ -23,7 +23,9 @@ OPENSSL_SEAMS = re.compile(r"^(crypto/detail/|transport/detail/)")
 
 def tree(header):
     """(depth, path) of every header the TU opens, in order."""
-    src = f"#include <tokenmint/{header}>\n"
+    # The separate-compilation TU exists only in that mode (and #errors without it).
+    mode = "#define TOKENMINT_SEPARATE_COMPILATION\n" if header == "separate_compilation.hpp" else ""
+    src = f"{mode}#include <tokenmint/{header}>\n"
     out = subprocess.run(cxx + ["-std=c++20", "-I", str(inc), "-H", "-E", "-o", "/dev/null", "-x", "c++", "-"],
                          input=src, capture_output=True, text=True)
     if out.returncode != 0:

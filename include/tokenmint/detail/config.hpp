@@ -21,6 +21,17 @@
     "tokenmint: Asio was included before tokenmint with ASIO_HAS_STD_ALIGNED_ALLOC; build every translation unit with -DASIO_DISABLE_STD_ALIGNED_ALLOC so that all of them allocate Asio's handler memory alike"
 #endif
 
+// Separate compilation (like Asio's ASIO_SEPARATE_COMPILATION): with
+// -DTOKENMINT_SEPARATE_COMPILATION in every translation unit, the headers declare the heavy
+// engines (the HTTPS transport, the default clients over it) and one .cpp that includes
+// <tokenmint/separate_compilation.hpp> defines them. Without it (the default), everything is
+// inline in the headers. TOKENMINT_DECL marks those definitions.
+#if defined(TOKENMINT_SEPARATE_COMPILATION)
+#define TOKENMINT_DECL
+#else
+#define TOKENMINT_DECL inline
+#endif
+
 #define TOKENMINT_VERSION_MAJOR 0
 #define TOKENMINT_VERSION_MINOR 1
 #define TOKENMINT_VERSION_PATCH 0

@@ -2,18 +2,12 @@
 #pragma once
 
 #include <tokenmint/auth/credentials.hpp>
-#include <tokenmint/json/read.hpp>
-#include <tokenmint/json/value.hpp>
-#include <tokenmint/json/write.hpp>
-#include <tokenmint/service/helpers.hpp>
+#include <tokenmint/crypto/aes_gcm.hpp>
 #include <tokenmint/transport/https_transport.hpp>
 #include <tokenmint/transport/transport.hpp>
-#include <tokenmint/uid2/envelope.hpp>
 #include <tokenmint/uid2/identity_input.hpp>
 #include <tokenmint/uid2/models.hpp>
 
-#include <algorithm>
-#include <array>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,68 +16,7 @@
 namespace tokenmint::uid2 {
 
 namespace detail {
-
-/// The documented limit of `/v3/identity/map`: identifiers per request.
-inline constexpr std::size_t max_map_batch = 5000;
-
-/// An error for a final answer outside 2xx (401/403 `unauthorized`, 429 `rate_limited`, else
-/// `service_error`): the service's `status` and `message` when the body is its
-/// JSON, the raw body otherwise, the HTTP status always.
-inline tokenmint::error http_error(flavour f, std::string_view path, const http::response& res) {
-  diagnostics d;
-  auto doc = json::read<json::value>(res.body);
-  if (doc && doc->if_object()) {
-    if (const auto* s = doc->find("status"); s && s->if_string()) d.service_status = *s->if_string();
-    if (const auto* m = doc->find("message"); m && m->if_string()) d.service_message = *m->if_string();
-  } else {
-    d.raw_body = res.body;
-  }
-  const bool secret_rejected = res.status == 400 && d.service_message.starts_with("Invalid body: Check encryption key");
-  auto e = service::http_status_error(std::string(name(f)) + ' ' + std::string(path), res, std::move(d));
-  // The operator's one way of saying the envelope did not open: the client secret is wrong.
-  if (secret_rejected) e.code = make_error_code(errc::client_secret_rejected);
-  return e;
-}
-
-/// `{"status": ..., "body": ..., "message": ...}` of a decrypted answer.
-struct answer {
-  std::string status;
-  json::value body;  // null when absent
-  std::string message;
-};
-
-inline result<answer> parse_answer(flavour f, std::string_view path, std::string_view text) {
-  auto doc = json::read<json::value>(text);
-  if (!doc)
-    return tokenmint::error{errc::invalid_response, std::string(name(f)) + ' ' + std::string(path) +
-                                                        ": decrypted answer is not JSON: " + doc.error().message};
-  const auto* s = doc->find("status");
-  if (s == nullptr || s->if_string() == nullptr)
-    return tokenmint::error{errc::invalid_response, std::string(name(f)) + ' ' + std::string(path) + ": answer without a status"};
-  answer a;
-  a.status = *s->if_string();
-  if (const auto* m = doc->find("message"); m && m->if_string()) a.message = *m->if_string();
-  if (const auto* b = doc->find("body")) a.body = *b;
-  return a;
-}
-
-inline tokenmint::error status_error(flavour f, std::string_view path, const answer& a) {
-  diagnostics d;
-  d.http_status = 200;
-  d.service_status = a.status;
-  d.service_message = a.message;
-  return tokenmint::error{errc::service_error,
-                          std::string(name(f)) + ' ' + std::string(path) + ": unexpected status \"" + a.status + '"' +
-                              (a.message.empty() ? "" : ": " + a.message),
-                          std::move(d)};
-}
-
-inline bool refresh_token_is_clean(std::string_view t) noexcept {
-  return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
-    return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f;
-  });
-}
-
+struct answer;  // the `{"status", "body", "message"}` of a decrypted answer (client_impl.hpp)
 }  // namespace detail
 
 TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
@@ -119,15 +52,7 @@ class basic_client {
 
   /// Takes the transport and options by value. A bad client secret is reported by the first call
   /// that needs it (`invalid_key`), not thrown.
-  basic_client(Transport transport, client_options options)
-      : transport_(std::move(transport)), options_(std::move(options)), bearer_{options_.api_key} {
-    if (!options_.client_secret.reveal().empty()) {
-      auto k = make_key(options_.client_secret, "client_secret");
-      if (k) key_.emplace(std::move(*k));
-      else key_error_ = std::move(k).error();
-    }
-    while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
-  }
+  basic_client(Transport transport, client_options options);
 
   const client_options& options() const noexcept { return options_; }
   Transport& transport() noexcept { return transport_; }
@@ -136,100 +61,24 @@ class basic_client {
   /// `insufficient_user_consent` are outcomes, not errors. Each attempt seals a fresh envelope
   /// (new timestamp, nonce, IV).
   asio::awaitable<result<token_response>> async_generate_token(identity_input input, generate_options opts = {},
-                                                               service::call_overrides per_call = {}) {
-    constexpr std::string_view path = "/v2/token/generate";
-    if (opts.tcf_consent_string && F != flavour::euid)
-      co_return tokenmint::error{errc::invalid_argument, "tcf_consent_string: only EUID operators take a TCF string"};
-    if (opts.tcf_consent_string && opts.tcf_consent_string->empty())
-      co_return tokenmint::error{errc::invalid_argument, "tcf_consent_string: empty"};
-    auto body = json::value::reserved_object();
-    body.emplace_back(std::string(wire_name(input.kind())), input.value());
-    if (opts.tcf_consent_string) body.emplace_back("tcf_consent_string", *opts.tcf_consent_string);
-    if (options_.send_optout_check) body.emplace_back("optout_check", 1);
-    const service::effective_call call(options_.call, per_call);
-    auto a = co_await call_enveloped(path, json::write(json::value(std::move(body))), call.get());
-    if (!a) co_return std::move(a).error();
-    co_return token_outcome(path, std::move(*a));
-  }
+                                                               service::call_overrides per_call = {});
 
   /// POST /v2/token/refresh with the identity's refresh token as the whole body, answer opened
   /// with its `refresh_response_key`. The new identity replaces the old one (it carries a new
   /// refresh token and key). Sends the API key when the client has one (the operator then says
   /// `invalid_token` / `expired_token` instead of a generic `error`). The identity is taken by
   /// value: `async_refresh_token(identity::from_json(text).value())` is safe.
-  asio::awaitable<result<token_response>> async_refresh_token(identity id, service::call_overrides per_call = {}) {
-    constexpr std::string_view path = "/v2/token/refresh";
-    if (!detail::refresh_token_is_clean(id.refresh_token))
-      co_return tokenmint::error{errc::invalid_argument,
-                                 "refresh_token: empty, or holds whitespace or control characters (it is sent byte-exact)"};
-    std::optional<crypto::aes256_gcm> refresh_key;
-    if (!id.refresh_response_key.empty()) {
-      auto k = make_key(id.refresh_response_key, "refresh_response_key");
-      if (!k) co_return std::move(k).error();
-      refresh_key.emplace(std::move(*k));
-    }
-    auto make = [&]() -> result<http::request> {
-      return make_request(path, id.refresh_token, !options_.api_key.reveal().empty());
-    };
-    const service::effective_call call(options_.call, per_call);
-    auto res = co_await send(path, make, call.get());
-    if (!res) co_return std::move(res).error();
-    std::string plain;
-    if (refresh_key) {
-      std::vector<std::uint8_t> scratch;
-      auto opened = open_refresh_response(*refresh_key, res->body, scratch);
-      if (!opened) co_return std::move(opened).error();
-      plain.assign(*opened);
-      tokenmint::detail::cleanse(scratch.data(), scratch.size());
-    } else {
-      plain = std::move(res->body);  // legacy session: the answer is plain JSON
-    }
-    auto a = detail::parse_answer(F, path, plain);
-    tokenmint::detail::cleanse(plain.data(), plain.size());
-    if (!a) co_return std::move(a).error();
-    auto out = token_outcome(path, std::move(*a));
-    if (out && out->identity) {
-      const auto now = clock().now_ms();
-      if (!out->identity->is_refreshable(now) || out->identity->has_expired(now))
-        co_return tokenmint::error{errc::invalid_response,
-                                   std::string(name(F)) + " /v2/token/refresh: the new identity is already expired"};
-    }
-    co_return out;
-  }
+  asio::awaitable<result<token_response>> async_refresh_token(identity id, service::call_overrides per_call = {});
 
   /// POST /v2/token/validate: whether `advertising_token` was generated (with these
   /// credentials) for `input`. A testing aid.
   asio::awaitable<result<bool>> async_validate_token(std::string advertising_token, identity_input input,
-                                                     service::call_overrides per_call = {}) {
-    constexpr std::string_view path = "/v2/token/validate";
-    if (advertising_token.empty()) co_return tokenmint::error{errc::invalid_argument, "token: empty"};
-    auto body = json::value::reserved_object();
-    body.emplace_back("token", std::move(advertising_token));
-    body.emplace_back(std::string(wire_name(input.kind())), input.value());
-    const service::effective_call call(options_.call, per_call);
-    auto a = co_await call_enveloped(path, json::write(json::value(std::move(body))), call.get());
-    if (!a) co_return std::move(a).error();
-    if (a->status != "success") co_return detail::status_error(F, path, *a);
-    if (const bool* b = a->body.if_bool()) co_return *b;
-    co_return tokenmint::error{errc::invalid_response,
-                               std::string(name(F)) + ' ' + std::string(path) + ": body is not a boolean"};
-  }
+                                                     service::call_overrides per_call = {});
 
   /// POST /v3/identity/map: results aligned with `inputs` (any mix of kinds). More than 5,000
   /// identifiers are sent in consecutive batches of 5,000; the first failing batch fails the call.
   asio::awaitable<result<std::vector<mapped_identity>>> async_map_identities(std::vector<identity_input> inputs,
-                                                                             service::call_overrides per_call = {}) {
-    const service::effective_call call(options_.call, per_call);
-    std::vector<mapped_identity> out;
-    out.reserve(inputs.size());
-    for (std::size_t start = 0; start < inputs.size(); start += detail::max_map_batch) {
-      const std::size_t end = std::min(inputs.size(), start + detail::max_map_batch);
-      auto batch = co_await map_batch(inputs, start, end, call.get());
-      if (!batch) co_return std::move(batch).error();
-      for (auto& m : *batch) out.push_back(std::move(m));
-    }
-    co_return out;
-  }
+                                                                             service::call_overrides per_call = {});
 
  private:
   const tokenmint::clock& clock() const noexcept { return options_.call.clock ? *options_.call.clock : default_clock(); }
@@ -237,112 +86,20 @@ class basic_client {
   /// Sends what `make` builds (again for each attempt) under the retry policy through the attempt
   /// step all clients share: a final answer outside 2xx becomes the service's error.
   template <class Make>
-  asio::awaitable<result<http::response>> send(std::string_view path, Make make, const service::call_options& call) {
-    const service::call_info info{service_id(F), path, false, {}, nullptr};
-    auto to_error = [path](const http::response& r) { return detail::http_error(F, path, r); };
-    co_return co_await service::send_checked(transport_, make, call, info, to_error);
-  }
+  asio::awaitable<result<http::response>> send(std::string_view path, Make make, const service::call_options& call);
 
-  http::request make_request(std::string_view path, std::string body, bool with_key) const {
-    http::request req =
-        service::make_post(options_.base_url + std::string(path), "text/plain", std::move(body), options_.user_agent);
-    if (with_key) bearer_.apply(req);
-    req.headers.add("X-UID2-Client-Version", options_.client_version);
-    return req;
-  }
+  http::request make_request(std::string_view path, std::string body, bool with_key) const;
 
-  result<void> check_credentials() const {
-    if (key_error_) return *key_error_;
-    if (!key_) return tokenmint::error{errc::invalid_key, "client_secret: not set (needed for this call)"};
-    if (options_.api_key.reveal().empty()) return tokenmint::error{errc::invalid_argument, "api_key: not set"};
-    if (auto ok = bearer_.check(); !ok) return tokenmint::error{errc::invalid_argument, "api_key: " + ok.error().message};
-    if (options_.base_url.empty()) return tokenmint::error{errc::invalid_url, "base_url: not set"};
-    return {};
-  }
+  result<void> check_credentials() const;
 
   /// Seal `json`, POST it, open the 200 answer (nonce checked) and parse its envelope JSON.
   asio::awaitable<result<detail::answer>> call_enveloped(std::string_view path, std::string json_text,
-                                                         const service::call_options& call) {
-    if (auto ok = check_credentials(); !ok) co_return std::move(ok).error();
-    // Each attempt seals a new envelope (timestamp, nonce, IV); the answer is opened with the
-    // nonce of the attempt that produced it, the last one.
-    std::optional<request_params> params;
-    auto make = [&]() -> result<http::request> {
-      auto p = make_request_params(clock().now_ms());
-      if (!p) return std::move(p).error();
-      params.emplace(*p);
-      auto sealed = seal_request(*key_, *params, json_text);
-      if (!sealed) return std::move(sealed).error();
-      return make_request(path, std::move(*sealed), true);
-    };
-    auto res = co_await send(path, make, call);
-    tokenmint::detail::cleanse(json_text.data(), json_text.size());
-    if (!res) co_return std::move(res).error();
-    std::vector<std::uint8_t> scratch;
-    auto opened = open_response(*key_, res->body, params->nonce, scratch);
-    if (!opened) co_return std::move(opened).error();
-    auto a = detail::parse_answer(F, path, opened->json);
-    tokenmint::detail::cleanse(scratch.data(), scratch.size());
-    co_return a;
-  }
+                                                         const service::call_options& call);
 
-  result<token_response> token_outcome(std::string_view path, detail::answer a) const {
-    if (a.status == "optout") return token_response{token_status::optout, std::nullopt};
-    if (a.status == "insufficient_user_consent") return token_response{token_status::insufficient_user_consent, std::nullopt};
-    if (a.status != "success") return detail::status_error(F, path, a);
-    if (a.body.is_null())
-      return tokenmint::error{errc::invalid_response,
-                              std::string(name(F)) + ' ' + std::string(path) + ": success without an identity"};
-    auto id = identity::from_value(std::move(a.body));
-    if (!id)
-      return tokenmint::error{errc::invalid_response, std::string(name(F)) + ' ' + std::string(path) + ": " + id.error().message};
-    return token_response{token_status::success, std::move(*id)};
-  }
+  result<token_response> token_outcome(std::string_view path, detail::answer a) const;
 
   asio::awaitable<result<std::vector<mapped_identity>>> map_batch(const std::vector<identity_input>& inputs, std::size_t start,
-                                                                  std::size_t end, const service::call_options& call) {
-    constexpr std::string_view path = "/v3/identity/map";
-    constexpr std::array kinds = {identity_kind::email, identity_kind::email_hash, identity_kind::phone,
-                                  identity_kind::phone_hash};
-    // Where each input lands: (kind, index within that kind's array).
-    std::array<json::value::array_type, 4> arrays;
-    std::vector<std::pair<std::size_t, std::size_t>> slot(end - start);
-    for (std::size_t i = start; i < end; ++i) {
-      const auto k = static_cast<std::size_t>(inputs[i].kind());
-      slot[i - start] = {k, arrays[k].size()};
-      arrays[k].emplace_back(inputs[i].value());
-    }
-    auto body = json::value::reserved_object();
-    for (std::size_t k = 0; k < 4; ++k)
-      if (!arrays[k].empty()) body.emplace_back(std::string(wire_name(kinds[k])), std::move(arrays[k]));
-    auto a = co_await call_enveloped(path, json::write(json::value(std::move(body))), call);
-    if (!a) co_return std::move(a).error();
-    if (a->status != "success") co_return detail::status_error(F, path, *a);
-    auto bad = [&](std::string why) {
-      return tokenmint::error{errc::invalid_response, std::string(name(F)) + ' ' + std::string(path) + ": " + why};
-    };
-    std::vector<mapped_identity> out(end - start);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      const auto [k, j] = slot[i];
-      const json::value* arr = a->body.find(wire_name(kinds[k]));
-      if (arr == nullptr || arr->if_array() == nullptr || arr->if_array()->size() <= j)
-        co_return bad("body." + std::string(wire_name(kinds[k])) + " has fewer results than identifiers sent");
-      const json::value& r = (*arr->if_array())[j];
-      auto& m = out[i];
-      if (const auto* e = r.find("e"); e && e->if_string()) {
-        m.unmapped_reason = *e->if_string();
-        continue;
-      }
-      const auto* u = r.find("u");
-      const auto* rf = r.find("r");
-      if (!u || !u->if_string() || !rf || !rf->if_number() || !rf->if_number()->to_int64())
-        co_return bad("body." + std::string(wire_name(kinds[k])) + "[" + std::to_string(j) + "]: expected u and r, or e");
-      m.uid = *u->if_string();
-      m.refresh_from_s = *rf->if_number()->to_int64();
-      if (const auto* p = r.find("p"); p && p->if_string()) m.previous_uid = *p->if_string();
-    }
-    co_return out;
-  }
+                                                                  std::size_t end, const service::call_options& call);
 
   Transport transport_;
   client_options options_;
@@ -374,3 +131,14 @@ using basic_client = uid2::basic_client<Transport, uid2::flavour::euid>;
 using client = basic_client<https_transport>;
 
 }  // namespace tokenmint::euid
+
+#if defined(TOKENMINT_SEPARATE_COMPILATION)
+// Compiled once, by the .cpp that includes <tokenmint/separate_compilation.hpp>; a client over
+// another transport needs <tokenmint/uid2/client_impl.hpp> where it is used.
+namespace tokenmint::uid2 {
+extern template class basic_client<https_transport, flavour::uid2>;
+extern template class basic_client<https_transport, flavour::euid>;
+}  // namespace tokenmint::uid2
+#else
+#include <tokenmint/uid2/client_impl.hpp>
+#endif
