@@ -12,6 +12,7 @@
 #include <tokenmint/testing/sandbox.hpp>
 
 #include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 
@@ -606,6 +607,47 @@ TEST(Teardown, TransportClientsAndProviderMayOutliveTheirIoContext) {
   hubspot_client.reset();
   uid2_client.reset();
   transport.reset();
+}
+
+// And the usual order: the transport (with a pooled connection and a call in flight) and its
+// client go first, then the io_context; the suspended call still holds the pool until then.
+TEST(Teardown, TransportAndClientMayGoBeforeTheirIoContext) {
+  asio::io_context io;
+  tokenmint::testing::sandbox box{io.get_executor()};
+  ASSERT_TRUE(box.status());
+  box.start();
+  asio::ip::tcp::acceptor silent(io, {asio::ip::make_address("127.0.0.1"), 0});
+  asio::ip::tcp::socket held(io);
+  silent.async_accept(held, [](asio::error_code) {});
+  auto ended = std::make_shared<std::optional<errc>>();
+  {
+    https_transport transport(io.get_executor());
+    uid2::client_options uo;
+    uo.base_url = box.base_url();
+    uo.api_key = secret_string(box.api_key());
+    uo.client_secret = secret_string(box.client_secret());
+    uid2::basic_client<https_transport> client(transport, uo);
+    auto g = tokenmint::test::run_on(io, client.async_generate_token(*uid2::identity_input::from_email("a@example.com")));
+    ASSERT_TRUE(g) << g.error();
+    http::request r;
+    r.url = "http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/";
+    asio::co_spawn(
+        io,
+        [](https_transport tr, http::request req, std::shared_ptr<std::optional<errc>> out) -> asio::awaitable<void> {
+          request_options o;
+          o.timeout = 200ms;
+          auto res = co_await tr.async_send(std::move(req), o);
+          *out = res ? errc{} : static_cast<errc>(res.error().code.value());
+        }(transport, std::move(r), ended),
+        asio::detached);
+    io.run_for(20ms);
+  }  // client and transport handles gone; the call in flight keeps the pool alive
+  EXPECT_FALSE(ended->has_value());
+  io.restart();
+  while (!ended->has_value() && io.run_one_for(1s) != 0) {
+  }
+  ASSERT_TRUE(ended->has_value());
+  EXPECT_EQ(**ended, errc::timeout);  // it ended on its own deadline, on a pool nobody else holds
 }
 
 // The blocking facades, from a plain function with no event loop of its own: the sandbox serves
