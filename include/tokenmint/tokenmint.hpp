@@ -37,6 +37,7 @@
 
 #include <tokenmint/auth/credentials.hpp>
 #include <tokenmint/auth/oauth2.hpp>
+#include <tokenmint/auth/pkce.hpp>
 
 #include <tokenmint/transport/https_transport.hpp>
 #include <tokenmint/transport/transport.hpp>
@@ -57,6 +58,7 @@
 #include <tokenmint/benchling/blocking.hpp>
 #include <tokenmint/benchling/client.hpp>
 #include <tokenmint/benchling/models.hpp>
+#include <tokenmint/hubspot/authorize.hpp>
 #include <tokenmint/hubspot/blocking.hpp>
 #include <tokenmint/hubspot/client.hpp>
 #include <tokenmint/hubspot/models.hpp>

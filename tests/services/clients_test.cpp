@@ -5,6 +5,7 @@
 #include <tokenmint/testing/virtual_sleeper.hpp>
 #include <tokenmint/alterian/client.hpp>
 #include <tokenmint/benchling/client.hpp>
+#include <tokenmint/hubspot/authorize.hpp>
 #include <tokenmint/hubspot/client.hpp>
 #include <tokenmint/testing/fake_transport.hpp>
 
@@ -17,6 +18,8 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <sstream>
 
 using namespace tokenmint;
 using namespace std::chrono_literals;
@@ -608,4 +611,76 @@ TEST(OAuth2, SingleFlightFiftyCallersOneRequest) {
     }
     EXPECT_EQ(src.s->requests, 1);
   }
+}
+
+// ------------------------------------------------------------------ OAuth: PKCE and the authorize URL
+
+// RFC 7636 appendix B: this verifier gives this S256 challenge (recomputed independently with
+// Python's hashlib and base64 when the test was written).
+TEST(Pkce, Rfc7636AppendixB) {
+  auto p = auth::pkce::from_verifier(secret_string(std::string("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")));
+  ASSERT_TRUE(p) << p.error();
+  EXPECT_EQ(p->challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+  EXPECT_EQ(p->method, "S256");
+}
+
+TEST(Pkce, GeneratedVerifiersAndTheRules) {
+  auto a = auth::pkce::generate();
+  auto b = auth::pkce::generate();
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->verifier.reveal().size(), 43u);
+  EXPECT_NE(a->verifier.reveal(), b->verifier.reveal());
+  EXPECT_EQ(a->challenge, auth::pkce::from_verifier(a->verifier)->challenge);
+  EXPECT_EQ(a->challenge.find_first_of("+/="), std::string::npos);  // base64url, unpadded
+  std::ostringstream shown;
+  shown << a->verifier;
+  EXPECT_EQ(shown.str().find(a->verifier.reveal()), std::string::npos);  // a secret, printed redacted
+  for (const std::string bad : {std::string(42, 'a'), std::string(129, 'a'), std::string(43, 'a') + "+"}) {
+    auto r = auth::pkce::from_verifier(secret_string(bad));
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error(), errc::invalid_argument);
+  }
+  EXPECT_TRUE(auth::pkce::from_verifier(secret_string(std::string(128, '~'))));
+  EXPECT_EQ(auth::random_url_token(16)->size(), 22u);
+  EXPECT_FALSE(auth::random_url_token(0));
+}
+
+TEST(HubSpotAuthorize, UrlAsHubSpotDocumentsIt) {
+  hubspot::authorize_options o;
+  o.client_id = "7fff1e36-2d40-4ae1-bbb1-5266d59564fb";
+  o.redirect_uri = "https://www.example.com/auth-callback?x=1";
+  o.scopes = {"oauth", "crm.objects.contacts.read"};
+  o.optional_scopes = {"automation"};
+  o.state = "WeHH_yy2irpl8UYAvv-my";
+  auto u = hubspot::authorize_url(o);
+  ASSERT_TRUE(u) << u.error();
+  EXPECT_EQ(*u,
+            "https://app.hubspot.com/oauth/authorize?client_id=7fff1e36-2d40-4ae1-bbb1-5266d59564fb"
+            "&scope=oauth%20crm.objects.contacts.read&optional_scope=automation"
+            "&redirect_uri=https%3A%2F%2Fwww.example.com%2Fauth-callback%3Fx%3D1&state=WeHH_yy2irpl8UYAvv-my");
+  o.account_id = 123456;
+  o.pkce = auth::pkce::from_verifier(secret_string(std::string("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"))).value();
+  o.optional_scopes.clear();
+  u = hubspot::authorize_url(o);
+  ASSERT_TRUE(u) << u.error();
+  EXPECT_TRUE(u->starts_with("https://app.hubspot.com/oauth/123456/authorize?client_id=")) << *u;
+  EXPECT_TRUE(u->ends_with("&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256")) << *u;
+  EXPECT_EQ(u->find("optional_scope"), std::string::npos);
+  EXPECT_EQ(u->find("dBjftJeZ"), std::string::npos);  // the verifier never leaves the app
+  o.redirect_uri = "http://localhost:3000/callback";
+  EXPECT_TRUE(hubspot::authorize_url(o));
+
+  const auto refused = [&](auto change, const char* field) {
+    auto c = o;
+    change(c);
+    auto r = hubspot::authorize_url(c);
+    ASSERT_FALSE(r) << field;
+    EXPECT_NE(r.error().message.find(field), std::string::npos) << r.error().message;
+  };
+  refused([](auto& c) { c.client_id.clear(); }, "client_id");
+  refused([](auto& c) { c.state.clear(); }, "state");
+  refused([](auto& c) { c.scopes.clear(); }, "scopes");
+  refused([](auto& c) { c.scopes = {"a b"}; }, "scopes");
+  refused([](auto& c) { c.redirect_uri = "http://www.example.com/cb"; }, "redirect_uri");
+  refused([](auto& c) { c.redirect_uri = "/relative"; }, "redirect_uri");
 }

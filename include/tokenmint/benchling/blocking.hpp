@@ -26,7 +26,7 @@ class blocking_client : public service::blocking_facade<token_provider<https_tra
   result<auth::oauth2_token> generate_token(service::call_overrides per_call = {}) {
     return loop_.run(client_.source().async_generate_token(std::move(per_call)));
   }
-  /// How many requests reached the token endpoint through `token()`.
+  /// How many requests reached the token endpoint through `token()` (read it between calls).
   std::size_t refresh_count() const noexcept { return client_.refresh_count(); }
 };
 
