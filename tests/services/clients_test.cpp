@@ -635,7 +635,7 @@ TEST(Pkce, GeneratedVerifiersAndTheRules) {
   std::ostringstream shown;
   shown << a->verifier;
   EXPECT_EQ(shown.str().find(a->verifier.reveal()), std::string::npos);  // a secret, printed redacted
-  for (const std::string bad : {std::string(42, 'a'), std::string(129, 'a'), std::string(43, 'a') + "+"}) {
+  for (const std::string& bad : {std::string(42, 'a'), std::string(129, 'a'), std::string(43, 'a') + "+"}) {
     auto r = auth::pkce::from_verifier(secret_string(bad));
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error(), errc::invalid_argument);
