@@ -1,36 +1,23 @@
 // Runs one awaitable to completion: how the tests call coroutines.
 #pragma once
 
+#include <tokenmint/service/blocking.hpp>
+
 #include <asio/awaitable.hpp>
-#include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
 #include <cstdlib>
-#include <exception>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
 namespace tokenmint::test {
 
-/// Runs `a` on `io` one handler at a time until it completes, so that whatever else lives on
-/// `io` (a sandbox, a server) keeps serving meanwhile; what is left pending stays queued. An
-/// exception thrown by the coroutine is rethrown here.
+/// Runs `a` on `io` until it completes while whatever else lives on `io` (a sandbox, a server)
+/// keeps serving: the library's own loop of the blocking facades.
 template <class T>
 T run_on(asio::io_context& io, asio::awaitable<T> a) {
-  std::optional<T> out;
-  std::exception_ptr failure;
-  bool done = false;
-  asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T v) {
-    failure = e;
-    if (!e) out.emplace(std::move(v));
-    done = true;
-  });
-  io.restart();
-  while (!done) io.run_one();
-  if (failure) std::rethrow_exception(failure);
-  return std::move(*out);
+  return service::run_to_completion(io, std::move(a));
 }
 
 /// Runs `a` to completion on a fresh io_context.

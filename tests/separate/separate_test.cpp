@@ -11,13 +11,11 @@
 #include <tokenmint/uid2/client_impl.hpp>  // for the client over counting_transport below
 
 #include <asio/io_context.hpp>
-#include <asio/post.hpp>
 
 #include "../common/run.hpp"
+#include "../common/sandbox_thread.hpp"
 
 #include <gtest/gtest.h>
-
-#include <thread>
 
 #if !defined(TOKENMINT_SEPARATE_COMPILATION)
 #error "this test is the separate-compilation build: compile it with -DTOKENMINT_SEPARATE_COMPILATION"
@@ -122,21 +120,14 @@ TEST_F(Separate, ClientOverAnotherTransportFromItsImplHeader) {
 }
 
 TEST(SeparateBlocking, FacadeOverTheOneObject) {
-  asio::io_context sandbox_io;
-  tokenmint::testing::sandbox box{sandbox_io.get_executor()};
-  ASSERT_TRUE(box.status());
-  box.start();
-  auto guard = asio::make_work_guard(sandbox_io);
-  std::thread serving([&] { sandbox_io.run(); });
+  tokenmint::test::sandbox_thread serving;
+  ASSERT_TRUE(serving.box.status());
   hubspot::client_options ho;
-  ho.base_url = box.hubspot_base_url();
-  ho.access_token = secret_string(box.services().hubspot_access_token);
+  ho.base_url = serving.box.hubspot_base_url();
+  ho.access_token = secret_string(serving.box.services().hubspot_access_token);
   hubspot::blocking_client h(ho);
   hubspot::visitor_token_request vr;
   vr.email = "a@example.com";
   auto v = h.create_visitor_token(vr);
   EXPECT_TRUE(v) << v.error();
-  asio::post(sandbox_io, [&box] { box.stop(); });
-  guard.reset();
-  serving.join();
 }

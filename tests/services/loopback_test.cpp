@@ -17,6 +17,7 @@
 #include <asio/post.hpp>
 
 #include "../common/run.hpp"
+#include "../common/sandbox_thread.hpp"
 
 #include <gtest/gtest.h>
 
@@ -653,12 +654,9 @@ TEST(Teardown, TransportAndClientMayGoBeforeTheirIoContext) {
 // The blocking facades, from a plain function with no event loop of its own: the sandbox serves
 // on a thread of its own, and each facade's call returns what the coroutine call returns.
 TEST(Blocking, EveryFacadeAgainstTheSandbox) {
-  asio::io_context sandbox_io;
-  tokenmint::testing::sandbox box{sandbox_io.get_executor()};
+  tokenmint::test::sandbox_thread serving;
+  auto& box = serving.box;
   ASSERT_TRUE(box.status());
-  box.start();
-  auto guard = asio::make_work_guard(sandbox_io);
-  std::thread serving([&] { sandbox_io.run(); });
   const auto& so = box.services();
 
   uid2::client_options uo;
@@ -751,8 +749,4 @@ TEST(Blocking, EveryFacadeAgainstTheSandbox) {
     });
   for (auto& c : callers) c.join();
   EXPECT_EQ(ok.load(), 12);
-
-  asio::post(sandbox_io, [&box] { box.stop(); });  // on the sandbox's own thread
-  guard.reset();
-  serving.join();
 }

@@ -15,6 +15,25 @@
 
 namespace tokenmint::service {
 
+/// Runs `a` on `io`, one handler at a time on the calling thread, until it completes, and
+/// returns its result; whatever else lives on `io` (a server, other calls) runs meanwhile, and
+/// what is still pending afterwards stays queued. An exception the coroutine throws is rethrown.
+template <class T>
+T run_to_completion(asio::io_context& io, asio::awaitable<T> a) {
+  std::optional<T> out;
+  std::exception_ptr failure;
+  bool done = false;
+  asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, T v) {
+    failure = e;
+    if (!e) out.emplace(std::move(v));
+    done = true;
+  });
+  io.restart();
+  while (!done) io.run_one();  // the spawned coroutine counts as work until its handler ran
+  if (failure) std::rethrow_exception(failure);
+  return std::move(*out);
+}
+
 /// A private, single-threaded io_context for code without an event loop (command-line tools,
 /// scripts, tests). `run(a)` drives `a` to completion on the calling thread and returns its
 /// result. Calls from several threads are serialized (one runs at a time); a call made from
@@ -33,18 +52,7 @@ class blocking_loop {
   template <class T>
   T run(asio::awaitable<T> a) {
     const std::lock_guard lock(mutex_);
-    std::optional<T> out;
-    std::exception_ptr failure;
-    bool done = false;
-    asio::co_spawn(io_, std::move(a), [&](std::exception_ptr e, T v) {
-      failure = e;
-      if (!e) out.emplace(std::move(v));
-      done = true;
-    });
-    io_.restart();
-    while (!done) io_.run_one();  // the spawned coroutine counts as work until its handler ran
-    if (failure) std::rethrow_exception(failure);
-    return std::move(*out);
+    return run_to_completion(io_, std::move(a));
   }
 
  private:

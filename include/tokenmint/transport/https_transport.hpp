@@ -89,7 +89,7 @@ struct https_transport_options {
 /// Teardown in any order: the handle may be destroyed before or after its io_context. When the
 /// io_context shuts down (its destructor, or `shutdown()`), the pooled connections are closed
 /// and freed while the context can still free them; a handle that outlives it holds no I/O
-/// object and can only be destroyed (or fail with `errc::cancelled`).
+/// object and can only be destroyed (no call can run once its context has shut down).
 class https_transport {
  public:
   /// Builds the pool and the TLS context; a bad option is kept and reported by `status()`.
@@ -103,7 +103,7 @@ class https_transport {
   /// Contract:
   /// - Lifetime: `req` and `opts` are taken by value; the pool is shared by the call, so the
   ///   handle may go away while a request is in flight. Copies may outlive the io_context (the
-  ///   pool is emptied when it shuts down); calls after that fail with `errc::cancelled`.
+  ///   pool is emptied when it shuts down).
   /// - Cancellation: terminal per-operation cancellation; the call returns `errc::cancelled` and
   ///   the connection it used is closed (never pooled half-read). The handle stays usable.
   /// - Deadline: `opts.timeout` bounds the whole exchange (pool wait, resolve, connect, TLS,

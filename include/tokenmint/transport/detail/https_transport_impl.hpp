@@ -63,12 +63,10 @@ struct https_transport::impl final : detail::io_owner {
   result<void> init;
   std::optional<http::url> proxy_url;
   std::unordered_map<std::string, origin_pool> pools;  // node-based: references survive inserts
-  bool context_down = false;                           // the io_context has shut down
 
   // The io_context is shutting down: its sockets must be freed now, not when the last handle
   // goes (which may be after the context is gone).
   void on_context_shutdown() noexcept override {
-    context_down = true;
     for (auto& [key, pool] : pools) {
       for (auto& c : pool.idle) c->close();
       pool.open -= pool.idle.size();
@@ -77,7 +75,6 @@ struct https_transport::impl final : detail::io_owner {
   }
 
   asio::awaitable<result<http::response>> send(http::request req, request_options opts) {
-    if (context_down) co_return error{errc::cancelled, "https_transport: its io_context has shut down"};
     if (!init) co_return init.error();
     auto u = http::parse_url(req.url);
     if (!u) co_return u.error();
