@@ -15,6 +15,7 @@
 #include <tokenmint/alterian/client_impl.hpp>
 #include <tokenmint/benchling/client_impl.hpp>
 #include <tokenmint/hubspot/client_impl.hpp>
+#include <tokenmint/hubspot/oauth_client_impl.hpp>
 #include <tokenmint/transport/detail/https_transport_impl.hpp>
 #include <tokenmint/uid2/client_impl.hpp>
 
@@ -24,8 +25,11 @@ namespace tokenmint {
 template class uid2::basic_client<https_transport, uid2::flavour::uid2>;
 template class uid2::basic_client<https_transport, uid2::flavour::euid>;
 template class hubspot::basic_client<https_transport>;
+template class hubspot::basic_oauth_client<https_transport>;
+template class hubspot::basic_refresh_token_source<https_transport>;
+template class auth::token_provider<hubspot::basic_refresh_token_source<https_transport>>;
 template class benchling::basic_client<https_transport>;
-template class auth::client_credentials<benchling::basic_client<https_transport>>;
+template class auth::token_provider<benchling::basic_client<https_transport>>;
 template class alterian::basic_client<https_transport>;
 
 }  // namespace tokenmint

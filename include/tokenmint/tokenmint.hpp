@@ -62,3 +62,5 @@
 #include <tokenmint/hubspot/blocking.hpp>
 #include <tokenmint/hubspot/client.hpp>
 #include <tokenmint/hubspot/models.hpp>
+#include <tokenmint/hubspot/oauth_client.hpp>
+#include <tokenmint/hubspot/oauth_models.hpp>

@@ -7,6 +7,7 @@
 #include <tokenmint/benchling/client.hpp>
 #include <tokenmint/hubspot/authorize.hpp>
 #include <tokenmint/hubspot/client.hpp>
+#include <tokenmint/hubspot/oauth_client.hpp>
 #include <tokenmint/testing/fake_transport.hpp>
 
 #include <asio/co_spawn.hpp>
@@ -19,6 +20,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <deque>
+#include <map>
 #include <sstream>
 
 using namespace tokenmint;
@@ -587,7 +590,7 @@ TEST(OAuth2, SingleFlightFiftyCallersOneRequest) {
     fixed_clock clock(t0);
     gated_source src;
     src.s->fail = fail;
-    auth::client_credentials<gated_source> p(src, cache(clock));
+    auth::token_provider<gated_source> p(src, cache(clock));
     std::vector<result<auth::bearer>> got;
     for (int i = 0; i < 50; ++i)
       asio::co_spawn(io, p.async_token(), [&](std::exception_ptr e, result<auth::bearer> r) {
@@ -683,4 +686,337 @@ TEST(HubSpotAuthorize, UrlAsHubSpotDocumentsIt) {
   refused([](auto& c) { c.scopes = {"a b"}; }, "scopes");
   refused([](auto& c) { c.redirect_uri = "http://www.example.com/cb"; }, "redirect_uri");
   refused([](auto& c) { c.redirect_uri = "/relative"; }, "redirect_uri");
+}
+
+// ------------------------------------------------------------------ HubSpot OAuth over the fake
+
+namespace {
+
+hubspot::oauth_client_options oauth_options(hubspot::oauth_api api = hubspot::oauth_api::v1) {
+  hubspot::oauth_client_options o;
+  o.client_id = "7fff1e36-2d40-4ae1-bbb1-5266d59564fb";
+  o.client_secret = secret_string(std::string("SECRET-client"));
+  o.api = api;
+  o.call.retry = policy::retry_policy::none();
+  return o;
+}
+
+std::string hubspot_token_json(const std::string& access, const std::string& refresh, long long expires_in = 1800) {
+  return R"j({"token_type":"bearer","refresh_token":")j" + refresh + R"j(","access_token":")j" + access + R"j(","expires_in":)j" +
+         std::to_string(expires_in) + R"j(,"token_use":"access_token","hub_id":62515})j";
+}
+
+std::map<std::string, std::string> form_of(const http::request& r) {
+  std::map<std::string, std::string> out;
+  auto fields = http::form_decode(r.body);
+  if (fields)
+    for (auto& f : *fields) out.emplace(f.name, f.value);
+  return out;
+}
+
+}  // namespace
+
+TEST(HubSpotOAuth, EveryGrantSendsTheFormHubSpotDocuments) {
+  tokenmint::testing::fake_transport fake;
+  for (int i = 0; i < 3; ++i) fake.respond(200, hubspot_token_json("at", "rt"));
+  hubspot::basic_oauth_client<tokenmint::testing::fake_transport> v1(fake, oauth_options());
+  hubspot::basic_oauth_client<tokenmint::testing::fake_transport> v3(fake, oauth_options(hubspot::oauth_api::v3));
+  auto a = run(v1.async_create_token(hubspot::code_grant(secret_string(std::string("SECRET-code")),
+                                                         "https://www.example.com/auth-callback",
+                                                         secret_string(std::string("SECRET-verifier")))));
+  ASSERT_TRUE(a) << a.error();
+  EXPECT_EQ(a->access_token->reveal(), "at");
+  EXPECT_EQ(a->refresh_token->reveal(), "rt");
+  EXPECT_EQ(a->expires_in, 1800);
+  ASSERT_TRUE(run(v3.async_create_token(hubspot::refresh_grant(secret_string(std::string("SECRET-refresh"))))));
+  ASSERT_TRUE(run(v1.async_create_token(hubspot::client_credentials_grant("oauth crm.objects.contacts.read"))));
+  const auto& x = fake.exchanges();
+  ASSERT_EQ(x.size(), 3u);
+  for (const auto& e : x) {
+    EXPECT_EQ(e.request.method, http::verb::post);
+    EXPECT_EQ(e.request.headers.get("content-type").value_or(""), "application/x-www-form-urlencoded");
+  }
+  EXPECT_EQ(x[0].request.url, "https://api.hubapi.com/oauth/v1/token");
+  EXPECT_EQ(x[1].request.url, "https://api.hubapi.com/oauth/v3/token");
+  using fields = std::map<std::string, std::string>;
+  const std::string id = "7fff1e36-2d40-4ae1-bbb1-5266d59564fb";
+  EXPECT_EQ(form_of(x[0].request), (fields{{"grant_type", "authorization_code"},
+                                           {"client_id", id},
+                                           {"client_secret", "SECRET-client"},
+                                           {"code", "SECRET-code"},
+                                           {"redirect_uri", "https://www.example.com/auth-callback"},
+                                           {"code_verifier", "SECRET-verifier"}}));
+  EXPECT_EQ(form_of(x[1].request), (fields{{"grant_type", "refresh_token"},
+                                           {"client_id", id},
+                                           {"client_secret", "SECRET-client"},
+                                           {"refresh_token", "SECRET-refresh"}}));
+  EXPECT_EQ(form_of(x[2].request), (fields{{"grant_type", "client_credentials"},
+                                           {"client_id", id},
+                                           {"client_secret", "SECRET-client"},
+                                           {"scope", "oauth crm.objects.contacts.read"}}));
+}
+
+TEST(HubSpotOAuth, MissingFieldsAreNamedBeforeAnyRequest) {
+  tokenmint::testing::fake_transport fake;
+  hubspot::basic_oauth_client<tokenmint::testing::fake_transport> c(fake, oauth_options());
+  const auto refused = [&](hubspot::token_request r, const char* field, hubspot::oauth_client_options o = oauth_options()) {
+    hubspot::basic_oauth_client<tokenmint::testing::fake_transport> oc(fake, std::move(o));
+    auto t = run(oc.async_create_token(std::move(r)));
+    ASSERT_FALSE(t) << field;
+    EXPECT_EQ(t.error(), errc::invalid_argument);
+    EXPECT_NE(t.error().message.find(field), std::string::npos) << t.error().message;
+  };
+  refused(hubspot::code_grant({}, "https://x.example/cb"), "code");
+  refused(hubspot::code_grant(secret_string(std::string("c")), ""), "redirect_uri");
+  refused(hubspot::refresh_grant({}), "refresh_token");
+  auto no_id = oauth_options();
+  no_id.client_id.clear();
+  refused(hubspot::refresh_grant(secret_string(std::string("r"))), "client_id", no_id);
+  auto no_secret = oauth_options();
+  no_secret.client_secret = {};
+  refused(hubspot::refresh_grant(secret_string(std::string("r"))), "client_secret", no_secret);
+  auto assertion = hubspot::refresh_grant(secret_string(std::string("r")));
+  assertion.client_assertion = secret_string(std::string("jwt"));
+  refused(assertion, "client_assertion");  // v1 has no client_assertion
+  EXPECT_EQ(run(c.async_get_access_token({})).error(), errc::invalid_argument);
+  EXPECT_EQ(run(c.async_introspect_token({})).error(), errc::invalid_argument);
+  EXPECT_TRUE(fake.exchanges().empty());
+}
+
+TEST(HubSpotOAuth, RefusalsAreTypedWithHubSpotsMessage) {
+  struct expectation {
+    int status;
+    std::string body;
+    errc code;
+    std::string message;
+  };
+  const std::vector<expectation> cases = {
+      {400, R"({"status":"BAD_REFRESH_TOKEN","message":"missing or invalid refresh token","correlationId":"c1"})",
+       errc::unauthorized, "missing or invalid refresh token"},
+      {400, R"({"status":"BAD_AUTH_CODE","message":"missing or unknown auth code"})", errc::unauthorized,
+       "missing or unknown auth code"},
+      {400, R"({"error":"invalid_grant","error_description":"refresh token revoked"})", errc::unauthorized,
+       "refresh token revoked"},
+      {400, R"({"category":"VALIDATION_ERROR","correlationId":"aeb5f871-7f07-4993-9211-075dc63e7cbf","message":"Invalid input"})",
+       errc::invalid_argument, "Invalid input"},
+      {401, R"({"category":"INVALID_AUTHENTICATION","message":"Authentication credentials not valid"})", errc::unauthorized,
+       "Authentication credentials not valid"},
+      {500, R"({"category":"INTERNAL_ERROR","message":"boom"})", errc::service_error, "boom"},
+  };
+  for (const auto& c : cases) {
+    tokenmint::testing::fake_transport fake;
+    fake.respond(c.status, c.body);
+    hubspot::basic_oauth_client<tokenmint::testing::fake_transport> oc(fake, oauth_options());
+    auto r = run(oc.async_create_token(hubspot::refresh_grant(secret_string(std::string("r")))));
+    ASSERT_FALSE(r) << c.body;
+    EXPECT_EQ(r.error(), c.code) << c.body << " -> " << r.error();
+    EXPECT_NE(r.error().message.find(c.message), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().diag.http_status, c.status);
+    EXPECT_TRUE(hubspot::parse_error(r.error()));
+  }
+}
+
+TEST(HubSpotOAuth, HooksNeverSeeASecretNorATokenInThePath) {
+  tokenmint::testing::fake_transport fake;
+  fake.on_request([](const http::request& r, const request_options&) {
+    http::response res;
+    res.status = r.method == http::verb::delete_ ? 204 : 200;
+    res.headers.add("Content-Type", "application/json");
+    if (r.url.find("/token") != std::string::npos && r.url.find("introspect") == std::string::npos &&
+        r.url.find("revoke") == std::string::npos)
+      res.body = hubspot_token_json("SECRET-access", "SECRET-rotated");
+    else if (r.url.find("introspect") != std::string::npos)
+      res.body = R"({"active":true,"token":"SECRET-refresh","token_use":"refresh_token"})";
+    else if (res.status == 200) res.body = R"({"token":"SECRET-access","user":"u@example.com","hub_id":1})";
+    return tokenmint::testing::fake_step{std::move(res)};
+  });
+  std::string seen;
+  auto o = oauth_options(hubspot::oauth_api::v3);
+  o.call.observe.on_request = [&](const policy::request_event& e) {
+    seen += e.request.url + '\n' + e.request.body + '\n';
+    for (const auto& f : e.request.headers) seen += f.value + '\n';
+  };
+  o.call.observe.on_response = [&](const policy::response_event& e) {
+    if (e.response) seen += e.response->body + '\n';
+  };
+  hubspot::basic_oauth_client<tokenmint::testing::fake_transport> c(fake, o);
+  const secret_string refresh(std::string("SECRET-refresh"));
+  ASSERT_TRUE(run(c.async_create_token(hubspot::code_grant(secret_string(std::string("SECRET-code")), "https://x.example/cb",
+                                                           secret_string(std::string("SECRET-verifier"))))));
+  ASSERT_TRUE(run(c.async_create_token(hubspot::refresh_grant(refresh))));
+  auto info = run(c.async_get_access_token(secret_string(std::string("SECRET-access/x"))));
+  ASSERT_TRUE(info) << info.error();
+  EXPECT_EQ(info->user, "u@example.com");
+  ASSERT_TRUE(run(c.async_get_refresh_token(refresh)));
+  ASSERT_TRUE(run(c.async_archive_refresh_token(refresh)));
+  auto active = run(c.async_introspect_token(refresh, "refresh_token"));
+  ASSERT_TRUE(active) << active.error();
+  EXPECT_TRUE(active->active);
+  EXPECT_EQ(active->token_use, "refresh_token");
+  ASSERT_TRUE(run(c.async_revoke_token(refresh)));
+  ASSERT_EQ(fake.exchanges().size(), 7u);
+  EXPECT_EQ(fake.exchanges()[2].request.url, "https://api.hubapi.com/oauth/v1/access-tokens/SECRET-access%2Fx");
+  EXPECT_EQ(fake.exchanges()[4].request.method, http::verb::delete_);
+  EXPECT_NE(seen.find("/oauth/v1/access-tokens/<redacted>"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("grant_type=authorization_code"), std::string::npos) << seen;  // the form is shown, redacted
+  EXPECT_EQ(seen.find("SECRET"), std::string::npos) << seen;
+}
+
+TEST(HubSpotOAuth, TheRefreshSourceHandsOverRotatedTokensOnly) {
+  tokenmint::testing::fake_transport fake;
+  fake.respond(200, hubspot_token_json("a1", "r1"))          // same refresh token: no rotation
+      .respond(200, hubspot_token_json("a2", "r2"))          // rotated
+      .respond(200, hubspot_token_json("a3", "r2", -1800));  // a placeholder lifetime
+  std::vector<std::string> rotated;
+  hubspot::basic_refresh_token_source<tokenmint::testing::fake_transport> src(
+      hubspot::basic_oauth_client<tokenmint::testing::fake_transport>(fake, oauth_options()), secret_string(std::string("r1")),
+      [&](const secret_string& r) { rotated.push_back(r.reveal()); });
+  auto t1 = run(src.async_generate_token());
+  ASSERT_TRUE(t1) << t1.error();
+  EXPECT_EQ(t1->access_token.reveal(), "a1");
+  EXPECT_EQ(t1->expires_in, 1800s);
+  EXPECT_TRUE(rotated.empty());
+  ASSERT_TRUE(run(src.async_generate_token()));
+  EXPECT_EQ(rotated, std::vector<std::string>{"r2"});
+  EXPECT_EQ(src.refresh_token().reveal(), "r2");
+  EXPECT_EQ(form_of(fake.exchanges()[1].request).at("refresh_token"), "r1");
+  auto t3 = run(src.async_generate_token());
+  ASSERT_TRUE(t3);
+  EXPECT_EQ(t3->expires_in, -1800s);  // as sent; the provider decides (next test)
+  EXPECT_EQ(form_of(fake.exchanges()[2].request).at("refresh_token"), "r2");
+  EXPECT_EQ(rotated.size(), 1u);
+}
+
+namespace {
+
+/// A source answering from a list of lifetimes (or an error), counting requests.
+struct scripted_source {
+  struct state {
+    std::deque<result<std::chrono::seconds>> answers;
+    int requests = 0;
+  };
+  std::shared_ptr<state> s = std::make_shared<state>();
+
+  asio::awaitable<result<auth::oauth2_token>> async_generate_token() {
+    auto st = s;
+    ++st->requests;
+    if (st->answers.empty()) co_return error{errc::connect_failed, "no more answers"};
+    auto a = std::move(st->answers.front());
+    st->answers.pop_front();
+    if (!a) co_return std::move(a).error();
+    auth::oauth2_token t;
+    t.access_token = secret_string("t" + std::to_string(st->requests));
+    t.expires_in = *a;
+    co_return t;
+  }
+};
+
+}  // namespace
+
+TEST(OAuth2, AbsurdLifetimesAreClampedAndNeverSpin) {
+  for (const auto life : {std::chrono::seconds(-1800), std::chrono::seconds(0)}) {
+    fixed_clock clock(t0);
+    scripted_source src;
+    src.s->answers = {life, life};
+    auth::token_provider<scripted_source> p(src, cache(clock));
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(run(p.async_token()));
+    EXPECT_EQ(src.s->requests, 1) << life.count();
+    clock.advance(300s - 65s - 1ms);  // assumed_lifetime 300 s, less margin and jitter
+    ASSERT_TRUE(run(p.async_token()));
+    EXPECT_EQ(src.s->requests, 1);
+    clock.advance(1ms);
+    EXPECT_EQ(run(p.async_token())->token.reveal(), "t2");
+  }
+  fixed_clock clock(t0);
+  scripted_source src;
+  src.s->answers = {std::chrono::seconds(10LL * 365 * 24 * 3600), std::chrono::seconds(60)};
+  auth::token_provider<scripted_source> p(src, cache(clock));
+  ASSERT_TRUE(run(p.async_token()));
+  clock.advance(24h - 65s);  // clamped to max_lifetime (24 h)
+  EXPECT_EQ(run(p.async_token())->token.reveal(), "t2");
+}
+
+TEST(OAuth2, WaitersOfACancelledRefreshStartAnother) {
+  struct cancelled_first {
+    std::shared_ptr<gated_source::state> s = std::make_shared<gated_source::state>();
+    asio::awaitable<result<auth::oauth2_token>> async_generate_token() {
+      auto st = s;
+      if (++st->requests == 1) {  // the first refresh ends as its caller's cancellation would
+        st->gate.emplace(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+        auto [ec] = co_await st->gate->async_wait(tokenmint::detail::use_tuple);
+        (void)ec;
+        co_return error{errc::cancelled, "cancelled by its caller"};
+      }
+      auth::oauth2_token t;
+      t.access_token = secret_string("t" + std::to_string(st->requests));
+      t.expires_in = 900s;
+      co_return t;
+    }
+  };
+  asio::io_context io;
+  fixed_clock clock(t0);
+  cancelled_first src;
+  auth::token_provider<cancelled_first> p(src, cache(clock));
+  std::vector<result<auth::bearer>> got;
+  for (int i = 0; i < 2; ++i)
+    asio::co_spawn(io, p.async_token(), [&](std::exception_ptr e, result<auth::bearer> r) {
+      if (e) std::rethrow_exception(e);
+      got.push_back(std::move(r));
+    });
+  io.poll();
+  ASSERT_EQ(src.s->requests, 1);
+  src.s->gate->cancel();
+  io.run();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].error(), errc::cancelled);  // the refreshing caller
+  ASSERT_TRUE(got[1]) << got[1].error();       // its waiter refreshed again, at once (no hold-off)
+  EXPECT_EQ(got[1]->token.reveal(), "t2");
+  EXPECT_EQ(src.s->requests, 2);
+}
+
+TEST(OAuth2, WithoutATokenAFailedRefreshFailsFastUntilTheHoldOffEnds) {
+  fixed_clock clock(t0);
+  scripted_source src;
+  src.s->answers.push_back(error{errc::unauthorized, "hubspot create_token: HTTP 400 BAD_REFRESH_TOKEN"});
+  src.s->answers.push_back(1800s);
+  auth::token_provider<scripted_source> p(src, cache(clock));
+  for (int i = 0; i < 20; ++i) {
+    auto r = run(p.async_token());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), errc::unauthorized);
+    EXPECT_NE(r.error().message.find("BAD_REFRESH_TOKEN"), std::string::npos);
+  }
+  EXPECT_EQ(src.s->requests, 1);  // no retry storm
+  clock.advance(5s);              // retry_after_failure
+  EXPECT_EQ(run(p.async_token())->token.reveal(), "t2");
+  EXPECT_EQ(src.s->requests, 2);
+}
+
+TEST(HubSpot, AProviderGivesTheBearerOfEveryCallAndA401ARefresh) {
+  fixed_clock clock(t0);
+  tokenmint::testing::fake_transport fake;
+  fake.respond(200, hubspot_token_json("access-1", "r"))
+      .respond(401, R"({"category":"EXPIRED_AUTHENTICATION","message":"The OAuth token used to make this call expired"})")
+      .respond(200, hubspot_token_json("access-2", "r"))
+      .respond(200, R"({"token":"visitor-1"})")
+      .respond(200, R"({"token":"visitor-2"})");
+  hubspot::token_provider<tokenmint::testing::fake_transport> p(
+      hubspot::basic_refresh_token_source<tokenmint::testing::fake_transport>(
+          hubspot::basic_oauth_client<tokenmint::testing::fake_transport>(fake, oauth_options()),
+          secret_string(std::string("r"))),
+      cache(clock));
+  hubspot::client_options o;
+  o.access_token = secret_string(std::string("ignored"));
+  o.call.retry = policy::retry_policy::none();
+  hubspot::basic_client<tokenmint::testing::fake_transport> c(fake, o, p);
+  auto v = run(c.async_create_visitor_token(gob()));
+  ASSERT_TRUE(v) << v.error();
+  EXPECT_EQ(v->token.reveal(), "visitor-1");
+  ASSERT_TRUE(run(c.async_create_visitor_token(gob())));
+  const auto& x = fake.exchanges();
+  ASSERT_EQ(x.size(), 5u);
+  EXPECT_EQ(x[1].request.headers.get("authorization").value_or(""), "Bearer access-1");
+  EXPECT_EQ(x[3].request.headers.get("authorization").value_or(""), "Bearer access-2");
+  EXPECT_EQ(x[4].request.headers.get("authorization").value_or(""), "Bearer access-2");
+  EXPECT_EQ(p.refresh_count(), 2u);
 }

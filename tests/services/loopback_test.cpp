@@ -6,6 +6,7 @@
 #include <tokenmint/alterian/blocking.hpp>
 #include <tokenmint/benchling/blocking.hpp>
 #include <tokenmint/hubspot/blocking.hpp>
+#include <tokenmint/hubspot/oauth_client.hpp>
 #include <tokenmint/uid2/blocking.hpp>
 #include <tokenmint/testing/http_server.hpp>
 #include <tokenmint/uid2/client.hpp>
@@ -317,6 +318,215 @@ TEST_F(SandboxServices, BenchlingAndTheProvider) {
   ASSERT_TRUE(first && again);
   EXPECT_EQ(first->token.reveal(), again->token.reveal());
   EXPECT_EQ(p.refresh_count(), 1u);
+}
+
+// ------------------------------------------------------- HubSpot public app: OAuth behind the visitor API
+
+struct HubSpotPublicApp : Loopback {
+  tokenmint::testing::sandbox box{io.get_executor(), options()};
+  std::vector<std::string> log;  // what happened, in order: "refresh", "rotated <token>", "visitor <redacted>"
+
+  tokenmint::testing::sandbox_options options() {
+    tokenmint::testing::sandbox_options o;
+    o.clock = &clock;
+    o.services.hubspot_oauth.rotate_refresh_tokens = true;
+    o.services.hubspot_limit_per_10s = 1000;
+    return o;
+  }
+  void SetUp() override {
+    ASSERT_TRUE(box.status());
+    box.start();
+  }
+  hubspot::oauth_client_options oauth_options() {
+    const auto& so = box.services().hubspot_oauth;
+    hubspot::oauth_client_options o;
+    o.base_url = box.hubspot_base_url();
+    o.client_id = so.client_id;
+    o.client_secret = secret_string(so.client_secret);
+    o.call = call();
+    o.call.observe.on_request = [this](const policy::request_event&) { log.push_back("refresh"); };
+    return o;
+  }
+  hubspot::token_provider<https_transport> provider(std::string refresh_token) {
+    auth::token_cache_options c;
+    c.clock = &clock;
+    c.random = [] { return 0.5; };
+    return hubspot::token_provider<https_transport>(
+        hubspot::refresh_token_source(hubspot::oauth_client(transport, oauth_options()), secret_string(std::move(refresh_token)),
+                                      [this](const secret_string& r) { log.push_back("rotated " + r.reveal()); }),
+        c);
+  }
+  hubspot::client visitor_client(auth::provider_ref p) {
+    hubspot::client_options o;
+    o.base_url = box.hubspot_base_url();
+    o.call = call();
+    o.call.observe.on_request = [this](const policy::request_event& e) {
+      log.push_back("visitor " + std::string(e.request.headers.get("authorization").value_or("")));
+    };
+    return hubspot::client(transport, o, p);
+  }
+  std::size_t token_requests() const { return box.hubspot_oauth().token_requests(); }
+  /// `n` visitor-token calls at once on the io_context the sandbox serves from.
+  std::vector<result<hubspot::visitor_token>> concurrently(hubspot::client& c, std::size_t n) {
+    std::vector<result<hubspot::visitor_token>> got;
+    for (std::size_t i = 0; i < n; ++i)
+      asio::co_spawn(io, c.async_create_visitor_token(visitor()), [&](std::exception_ptr e, result<hubspot::visitor_token> r) {
+        if (e) std::rethrow_exception(e);
+        got.push_back(std::move(r));
+      });
+    while (got.size() < n) io.run_one();
+    return got;
+  }
+};
+
+TEST_F(HubSpotPublicApp, FiftyConcurrentCallsAcrossAnExpiryMakeOneRefresh) {
+  auto p = provider(box.services().hubspot_oauth.refresh_token);
+  auto c = visitor_client(p);
+  ASSERT_TRUE(run(c.async_create_visitor_token(visitor())));
+  EXPECT_EQ(token_requests(), 1u);
+  for (const auto step : {1800s - 65s, 1800s}) {  // into the refresh window, then past the expiry itself
+    clock.advance(step);
+    const auto got = concurrently(c, 50);
+    for (const auto& r : got) ASSERT_TRUE(r) << r.error();
+  }
+  EXPECT_EQ(token_requests(), 3u);  // one per crossing, whatever the number of callers
+  EXPECT_EQ(p.refresh_count(), 3u);
+  EXPECT_FALSE(p.last_error());
+}
+
+TEST_F(HubSpotPublicApp, ARotatedRefreshTokenReachesTheCallbackBeforeUse) {
+  auto p = provider(box.services().hubspot_oauth.refresh_token);
+  auto c = visitor_client(p);
+  ASSERT_TRUE(run(c.async_create_visitor_token(visitor())));
+  ASSERT_EQ(log.size(), 3u);
+  EXPECT_EQ(log[0], "refresh");
+  ASSERT_EQ(log[1].rfind("rotated refresh-", 0), 0u) << log[1];
+  EXPECT_EQ(log[2], "visitor <redacted>");  // hooks never see the bearer
+  const std::string rotated = log[1].substr(8);
+  EXPECT_EQ(p.source().refresh_token().reveal(), rotated);
+  // The sandbox rotates: the original refresh token is dead, the persisted one works.
+  hubspot::oauth_client oc(transport, oauth_options());
+  auto old = run(oc.async_create_token(hubspot::refresh_grant(secret_string(box.services().hubspot_oauth.refresh_token))));
+  ASSERT_FALSE(old);
+  EXPECT_EQ(old.error(), errc::unauthorized);
+  auto again = provider(rotated);
+  EXPECT_TRUE(run(again.async_token()));
+}
+
+TEST_F(HubSpotPublicApp, ARevokedRefreshTokenIsAClearErrorWithoutARetryStorm) {
+  auto p = provider(box.services().hubspot_oauth.refresh_token);
+  auto c = visitor_client(p);
+  ASSERT_TRUE(run(c.async_create_visitor_token(visitor())));
+  auto o = oauth_options();
+  o.api = hubspot::oauth_api::v3;
+  hubspot::oauth_client oc(transport, o);
+  ASSERT_TRUE(run(oc.async_revoke_token(p.source().refresh_token(), "refresh_token")));
+  const auto before = token_requests();
+  clock.advance(1801s);
+  const auto got = concurrently(c, 20);
+  for (const auto& r : got) {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), errc::unauthorized);
+    EXPECT_NE(r.error().message.find("missing or invalid refresh token"), std::string::npos) << r.error().message;
+    EXPECT_EQ(r.error().diag.service_status, "BAD_REFRESH_TOKEN");
+  }
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(run(c.async_create_visitor_token(visitor())));
+  EXPECT_EQ(token_requests(), before + 1);  // one refused refresh, then fail fast for retry_after_failure
+  clock.advance(5s);
+  EXPECT_FALSE(run(c.async_create_visitor_token(visitor())));
+  EXPECT_EQ(token_requests(), before + 2);
+}
+
+TEST_F(HubSpotPublicApp, ARefreshFailingWhileTheOldTokenIsValidKeepsServingIt) {
+  auto p = provider(box.services().hubspot_oauth.refresh_token);
+  auto c = visitor_client(p);
+  ASSERT_TRUE(run(c.async_create_visitor_token(visitor())));
+  // Another instance of the app refreshes with the same token: the sandbox rotates it away.
+  hubspot::oauth_client oc(transport, oauth_options());
+  ASSERT_TRUE(run(oc.async_create_token(hubspot::refresh_grant(p.source().refresh_token()))));
+  clock.advance(1800s - 30s);  // due for refresh, 30 s before expiry
+  for (int i = 0; i < 5; ++i) {
+    auto r = run(c.async_create_visitor_token(visitor()));
+    ASSERT_TRUE(r) << r.error();
+    clock.advance(1s);
+  }
+  ASSERT_TRUE(p.last_error());
+  EXPECT_EQ(*p.last_error(), errc::unauthorized);
+  clock.advance(30s);  // now expired: the failure is the answer
+  auto r = run(c.async_create_visitor_token(visitor()));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), errc::unauthorized);
+}
+
+TEST_F(HubSpotPublicApp, TheSandboxAuthorizesExchangesIntrospectsAndRevokes) {
+  auto pk = auth::pkce::generate().value();
+  hubspot::authorize_options ao;
+  ao.base_url = box.hubspot_base_url();
+  ao.client_id = box.services().hubspot_oauth.client_id;
+  ao.redirect_uri = "http://localhost:3000/callback";
+  ao.scopes = {"oauth"};
+  ao.state = "st-1";
+  ao.pkce = pk;
+  auto url = hubspot::authorize_url(ao);
+  ASSERT_TRUE(url) << url.error();
+  http::request get;
+  get.url = *url;
+  auto redirect = run(transport.async_send(get, {}));
+  ASSERT_TRUE(redirect) << redirect.error();
+  ASSERT_EQ(redirect->status, 302);
+  const std::string location(redirect->headers.get("location").value_or(""));
+  ASSERT_EQ(location.rfind("http://localhost:3000/callback?code=", 0), 0u) << location;
+  EXPECT_NE(location.find("&state=st-1"), std::string::npos);
+  const auto code_at = location.find("code=") + 5;
+  const std::string code = http::percent_decode(location.substr(code_at, location.find('&') - code_at)).value();
+  hubspot::oauth_client oc(transport, oauth_options());
+  auto wrong =
+      run(oc.async_create_token(hubspot::code_grant(secret_string(code), ao.redirect_uri, secret_string(std::string(43, 'x')))));
+  ASSERT_FALSE(wrong);  // a wrong verifier, and the code is spent
+  EXPECT_EQ(wrong.error(), errc::unauthorized);
+  redirect = run(transport.async_send(get, {}));
+  ASSERT_TRUE(redirect);
+  const std::string loc2(redirect->headers.get("location").value_or(""));
+  const std::string code2 = http::percent_decode(loc2.substr(code_at, loc2.find('&') - code_at)).value();
+  auto t = run(oc.async_create_token(hubspot::code_grant(secret_string(code2), ao.redirect_uri, pk.verifier)));
+  ASSERT_TRUE(t) << t.error();
+  EXPECT_EQ(t->expires_in, 1800);
+  EXPECT_EQ(t->token_use, "access_token");
+  ASSERT_TRUE(t->refresh_token);
+  auto info = run(oc.async_get_access_token(*t->access_token));
+  ASSERT_TRUE(info) << info.error();
+  EXPECT_EQ(info->expires_in, 1800);
+  auto rinfo = run(oc.async_get_refresh_token(*t->refresh_token));
+  ASSERT_TRUE(rinfo) << rinfo.error();
+  EXPECT_EQ(rinfo->client_id, box.services().hubspot_oauth.client_id);
+  auto o3 = oauth_options();
+  o3.api = hubspot::oauth_api::v3;
+  hubspot::oauth_client v3(transport, o3);
+  auto live = run(v3.async_introspect_token(*t->refresh_token, "refresh_token"));
+  ASSERT_TRUE(live) << live.error();
+  EXPECT_TRUE(live->active);
+  EXPECT_EQ(live->token_use, "refresh_token");
+  ASSERT_TRUE(run(oc.async_archive_refresh_token(*t->refresh_token)));
+  auto dead = run(v3.async_introspect_token(*t->refresh_token));
+  ASSERT_TRUE(dead);
+  EXPECT_FALSE(dead->active);
+  auto gone = run(oc.async_create_token(hubspot::refresh_grant(*t->refresh_token)));
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error(), errc::unauthorized);
+  // The visitor endpoint: an unknown bearer is refused, an expired one says so.
+  auto fresh = run(oc.async_create_token(hubspot::refresh_grant(secret_string(box.services().hubspot_oauth.refresh_token))));
+  ASSERT_TRUE(fresh) << fresh.error();
+  hubspot::client_options vo;
+  vo.base_url = box.hubspot_base_url();
+  vo.access_token = *fresh->access_token;
+  vo.call = call();
+  hubspot::client vc(transport, vo);
+  EXPECT_TRUE(run(vc.async_create_visitor_token(visitor())));
+  clock.advance(1800s);
+  auto expired = run(vc.async_create_visitor_token(visitor()));
+  ASSERT_FALSE(expired);
+  EXPECT_EQ(expired.error(), errc::unauthorized);
+  EXPECT_EQ(expired.error().diag.service_status, "EXPIRED_AUTHENTICATION");
 }
 
 TEST_F(SandboxServices, AlterianLifecycle) {

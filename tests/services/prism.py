@@ -20,6 +20,8 @@ import urllib.request
 SPECS = {
     "PRISM_HUBSPOT": "hubspot-visitor-identification-v3.json",
     "PRISM_HUBSPOT_NEWER": "hubspot-visitor-identification-v3-newer-path.json",
+    "PRISM_HUBSPOT_OAUTH_V1": "hubspot-oauth-v1.prism.json",
+    "PRISM_HUBSPOT_OAUTH_V3": "hubspot-oauth-v3.prism.json",
     "PRISM_BENCHLING": "benchling-token.yaml",
     "PRISM_ALTERIAN": "alterian-journey-analytics-token.yaml",
 }

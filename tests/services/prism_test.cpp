@@ -6,6 +6,7 @@
 #include <tokenmint/alterian/client.hpp>
 #include <tokenmint/benchling/client.hpp>
 #include <tokenmint/hubspot/client.hpp>
+#include <tokenmint/hubspot/oauth_client.hpp>
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
@@ -141,6 +142,93 @@ TEST_F(Prism, HubSpotTooManyRequestsIsRetriedThenTyped) {
   EXPECT_EQ(t.error(), errc::rate_limited);
   EXPECT_EQ(t.error().diag.attempts, 3);
   EXPECT_EQ(transport.st->statuses.size(), 3u);
+}
+
+// HubSpot OAuth, both generations of the endpoints. Prism answers schema-shaped placeholders
+// ("string", the most negative integers); they are the service's words and must not break the
+// client nor make the provider spin.
+namespace {
+
+hubspot::oauth_client_options hubspot_oauth(const std::string& base, hubspot::oauth_api api) {
+  hubspot::oauth_client_options o;
+  o.base_url = base;
+  o.client_id = "7fff1e36-2d40-4ae1-bbb1-5266d59564fb";
+  o.client_secret = secret_string(std::string("f9a1a1e2-0000-0000-0000-000000000000"));
+  o.api = api;
+  o.call = Prism::no_retry();
+  return o;
+}
+
+}  // namespace
+
+TEST_F(Prism, HubSpotOAuthV1EveryOperation) {
+  hubspot::basic_oauth_client<prism_transport> c(transport, hubspot_oauth(env("PRISM_HUBSPOT_OAUTH_V1"), hubspot::oauth_api::v1));
+  const hubspot::token_request grants[] = {
+      hubspot::code_grant(secret_string(std::string("code-1")), "https://www.example.com/auth-callback",
+                          secret_string(std::string(43, 'v'))),
+      hubspot::refresh_grant(secret_string(std::string("refresh-1"))), hubspot::client_credentials_grant("oauth")};
+  for (const auto& g : grants) {
+    auto t = run(c.async_create_token(g));
+    ASSERT_TRUE(t) << t.error();
+    EXPECT_EQ(t->access_token->reveal(), "string");
+    EXPECT_TRUE(t->expires_in);
+  }
+  auto at = run(c.async_get_access_token(
+      secret_string(std::string("CJSP5qf1KhICAQEYs-gDIIGOBii1hQIyGQAf3xBKmlwHjX7OIpuIFEavB2-qYAGQsF4"))));
+  ASSERT_TRUE(at) << at.error();
+  EXPECT_TRUE(at->signed_access_token);
+  EXPECT_EQ(at->signed_access_token->hublet, "string");
+  auto rt = run(c.async_get_refresh_token(secret_string(std::string("6f18f21e-a743-4509-b7fd-1a5e632fffa1"))));
+  ASSERT_TRUE(rt) << rt.error();
+  EXPECT_EQ(rt->client_id, "string");
+  auto gone = run(c.async_archive_refresh_token(secret_string(std::string("6f18f21e-a743-4509-b7fd-1a5e632fffa1"))));
+  ASSERT_TRUE(gone) << gone.error();
+  EXPECT_EQ(transport.st->statuses, (std::vector<int>{200, 200, 200, 200, 200, 204}));
+}
+
+TEST_F(Prism, HubSpotOAuthV3EveryOperation) {
+  hubspot::basic_oauth_client<prism_transport> c(transport, hubspot_oauth(env("PRISM_HUBSPOT_OAUTH_V3"), hubspot::oauth_api::v3));
+  auto t = run(c.async_create_token(hubspot::refresh_grant(secret_string(std::string("refresh-1")))));
+  ASSERT_TRUE(t) << t.error();
+  EXPECT_EQ(t->access_token->reveal(), "string");
+  auto info = run(c.async_introspect_token(secret_string(std::string("refresh-1")), "refresh_token"));
+  ASSERT_TRUE(info) << info.error();
+  ASSERT_TRUE(info->token_use);
+  auto revoked = run(c.async_revoke_token(secret_string(std::string("refresh-1")), "refresh_token"));
+  ASSERT_TRUE(revoked) << revoked.error();
+  EXPECT_EQ(transport.st->statuses, (std::vector<int>{200, 200, 200}));
+}
+
+TEST_F(Prism, HubSpotOAuthErrorsAreTypedWithHubSpotsMessage) {
+  for (const char* base : {"PRISM_HUBSPOT_OAUTH_V1", "PRISM_HUBSPOT_OAUTH_V3"}) {
+    hubspot::basic_oauth_client<prism_transport> c(
+        transport, hubspot_oauth(env(base), base[sizeof "PRISM_HUBSPOT_OAUTH_V" - 1] == '3' ? hubspot::oauth_api::v3
+                                                                                            : hubspot::oauth_api::v1));
+    const std::pair<const char*, errc> cases[] = {{"code=400", errc::invalid_argument}, {"code=401", errc::unauthorized}};
+    for (const auto& [prefer, code] : cases) {
+      transport.st->prefer = prefer;
+      auto t = run(c.async_create_token(hubspot::refresh_grant(secret_string(std::string("refresh-1")))));
+      ASSERT_FALSE(t) << base << ' ' << prefer;
+      EXPECT_EQ(t.error(), code) << prefer << ": " << t.error();
+      EXPECT_NE(t.error().message.find("Invalid input (details will vary based on the error)"), std::string::npos)
+          << t.error().message;
+      EXPECT_EQ(t.error().diag.correlation_id, "aeb5f871-7f07-4993-9211-075dc63e7cbf");
+    }
+    transport.st->prefer.clear();
+  }
+}
+
+TEST_F(Prism, HubSpotProviderOnPlaceholderLifetimesDoesNotSpin) {
+  hubspot::token_provider<prism_transport> p(hubspot::basic_refresh_token_source<prism_transport>(
+      hubspot::basic_oauth_client<prism_transport>(transport,
+                                                   hubspot_oauth(env("PRISM_HUBSPOT_OAUTH_V1"), hubspot::oauth_api::v1)),
+      secret_string(std::string("refresh-1"))));
+  for (int i = 0; i < 10; ++i) {
+    auto b = run(p.async_token());
+    ASSERT_TRUE(b) << b.error();
+    EXPECT_EQ(b->token.reveal(), "string");
+  }
+  EXPECT_EQ(p.refresh_count(), 1u);  // expires_in -9007199254740991: the assumed lifetime, not a refresh per call
 }
 
 TEST_F(Prism, BenchlingGenerateToken) {

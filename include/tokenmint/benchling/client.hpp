@@ -64,7 +64,7 @@ using client = basic_client<https_transport>;
 /// Benchling tokens cached and refreshed ahead of expiry: `co_await p.async_token()` gives an
 /// `auth::bearer` for Benchling's other endpoints; `p.async_call(f)` retries once after a 401.
 template <class Transport>
-using token_provider = auth::client_credentials<basic_client<Transport>>;
+using token_provider = auth::token_provider<basic_client<Transport>>;
 
 }  // namespace tokenmint::benchling
 
@@ -74,7 +74,7 @@ using token_provider = auth::client_credentials<basic_client<Transport>>;
 namespace tokenmint::benchling {
 extern template class basic_client<https_transport>;
 }  // namespace tokenmint::benchling
-extern template class tokenmint::auth::client_credentials<tokenmint::benchling::basic_client<tokenmint::https_transport>>;
+extern template class tokenmint::auth::token_provider<tokenmint::benchling::basic_client<tokenmint::https_transport>>;
 #else
 #include <tokenmint/benchling/client_impl.hpp>
 #endif

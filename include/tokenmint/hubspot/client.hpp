@@ -1,6 +1,7 @@
 // HubSpot visitor identification tokens over any transport.
 #pragma once
 
+#include <tokenmint/auth/oauth2.hpp>
 #include <tokenmint/hubspot/models.hpp>
 #include <tokenmint/json/read.hpp>
 #include <tokenmint/transport/https_transport.hpp>
@@ -41,7 +42,14 @@ class basic_client {
  public:
   using transport_type = Transport;
 
+  /// Credentials: `options.access_token` (a private app's token), sent on every call.
   basic_client(Transport transport, client_options options) : transport_(std::move(transport)), options_(std::move(options)) {}
+  /// Credentials: `provider` (a public app's refreshing `hubspot::token_provider`, or any
+  /// provider), asked for a bearer on every call; `options.access_token` is ignored. The provider
+  /// must outlive the client and share its strand. A 401 invalidates the token it gave and the
+  /// call runs once more with a fresh one.
+  basic_client(Transport transport, client_options options, auth::provider_ref provider)
+      : transport_(std::move(transport)), options_(std::move(options)), provider_(provider) {}
 
   const client_options& options() const noexcept { return options_; }
   Transport& transport() noexcept { return transport_; }
@@ -49,16 +57,19 @@ class basic_client {
   /// POST the visitor's email (and optional names) and return a new identification token.
   /// Errors: `invalid_argument` (bad input, before any request), `unauthorized` (401/403),
   /// `rate_limited` (429 after retries; `DAILY` is never retried), `service_error` (other
-  /// statuses), transport errors; `diag` keeps HubSpot's category, message, correlation id,
+  /// statuses), transport errors, and the provider's errors; `diag` keeps HubSpot's category, message, correlation id,
   /// `errors[]` and the `X-HubSpot-*` headers, and `parse_error()` gives the typed body.
   asio::awaitable<result<visitor_token>> async_create_visitor_token(visitor_token_request request,
                                                                     service::call_overrides per_call = {});
 
  private:
   static result<void> check(const visitor_token_request& r);
+  asio::awaitable<result<visitor_token>> create_visitor_token(std::string body, auth::bearer credential,
+                                                              service::call_overrides per_call);
 
   Transport transport_;
   client_options options_;
+  std::optional<auth::provider_ref> provider_;
 };
 
 TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_END

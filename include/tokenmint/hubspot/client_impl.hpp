@@ -34,14 +34,15 @@ inline policy::server_hint retry_hint(const http::response& res, unix_ms now) {
   return h;
 }
 
-inline tokenmint::error http_error(const http::response& res) {
+/// HubSpot's error body and headers as diagnostics (the visitor and the OAuth endpoints share them).
+inline diagnostics error_diagnostics(const http::response& res) {
   diagnostics d;
   d.raw_body = res.body;
   d.headers = service::keep_headers(res, {"x-hubspot-"});
   if (auto id = res.headers.get("x-hubspot-correlation-id")) d.correlation_id = std::string(*id);
   if (auto b = json::read<error_body>(res.body)) {
-    d.service_status = b->category.value_or(b->error_type.value_or(b->status.value_or("")));
-    d.service_message = b->message.value_or("");
+    d.service_status = b->category.value_or(b->error_type.value_or(b->status.value_or(b->error.value_or(""))));
+    d.service_message = b->message.value_or(b->error_description.value_or(""));
     if (b->correlation_id) d.correlation_id = *b->correlation_id;
     if (b->policy_name) d.details.push_back("policyName: " + *b->policy_name);
     if (b->errors)
@@ -52,7 +53,11 @@ inline tokenmint::error http_error(const http::response& res) {
         d.details.push_back(std::move(line));
       }
   }
-  return service::http_status_error("hubspot create_visitor_token", res, std::move(d));
+  return d;
+}
+
+inline tokenmint::error http_error(const http::response& res) {
+  return service::http_status_error("hubspot create_visitor_token", res, error_diagnostics(res));
 }
 
 inline bool has_control(std::string_view s) noexcept {
@@ -67,11 +72,32 @@ template <class Transport>
 asio::awaitable<result<visitor_token>> basic_client<Transport>::async_create_visitor_token(visitor_token_request request,
                                                                                            service::call_overrides per_call) {
   if (auto ok = check(request); !ok) co_return std::move(ok).error();
+  const std::string body = json::write(request);
+  // Named locals, not temporaries, around each co_await (g++ 12 miscompiles the latter).
+  if (!provider_) {
+    auth::bearer fixed{options_.access_token};
+    auto token = co_await create_visitor_token(body, std::move(fixed), per_call);
+    co_return token;
+  }
+  auto credential = co_await provider_->async_token();
+  if (!credential) co_return std::move(credential).error();
+  auth::bearer first = *credential;
+  auto token = co_await create_visitor_token(body, first, per_call);
+  if (token || !(token.error() == errc::unauthorized)) co_return token;
+  provider_->invalidate(first);  // refused: one more try with a fresh token
+  auto fresh = co_await provider_->async_token();
+  if (!fresh) co_return std::move(fresh).error();
+  auth::bearer second = *fresh;
+  auto retried = co_await create_visitor_token(body, second, per_call);
+  co_return retried;
+}
+
+template <class Transport>
+asio::awaitable<result<visitor_token>> basic_client<Transport>::create_visitor_token(std::string body, auth::bearer credential,
+                                                                                     service::call_overrides per_call) {
   auto base = service::trimmed_base_url(options_.base_url, "hubspot");
   if (!base) co_return std::move(base).error();
-  const auth::bearer credential{options_.access_token};
   if (auto ok = credential.check(); !ok) co_return std::move(ok).error();
-  const std::string body = json::write(request);
   const std::string url = *base + options_.path;
   auto make = [&]() -> result<http::request> {
     http::request req = service::make_post(url, "application/json", body, options_.user_agent);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tokenmint::hubspot {
@@ -53,6 +54,8 @@ struct error_body {
   std::optional<json::value> context;
   std::optional<json::value> links;
   std::optional<std::vector<error_detail>> errors;
+  std::optional<std::string> error;              ///< RFC 6749 style OAuth answers: "invalid_grant", ...
+  std::optional<std::string> error_description;  ///< ... and their text
 };
 
 /// The two paths of the operation: the documented one, and the one HubSpot's SDKs use since 2024-09.
@@ -64,7 +67,8 @@ inline constexpr std::string_view visitor_identification_v3 = "/visitor-identifi
 /// Client settings, an aggregate.
 struct client_options {
   std::string base_url = "https://api.hubapi.com";
-  secret_string access_token;  ///< OAuth or private-app access token, sent as `Authorization: Bearer`
+  secret_string access_token;  ///< a private app's (or any fixed) access token, sent as `Authorization: Bearer`
+                               ///< (a public app passes a token provider to the client instead)
   std::string path = std::string(paths::conversations_v3);
   std::string user_agent;      ///< empty: "tokenmint-cpp/<version>"
   service::call_options call;  ///< timeout, retries, limiter (`rate_limiter::hubspot_default()`), hooks
@@ -83,4 +87,5 @@ struct tokenmint::json::meta<tokenmint::hubspot::error_detail> {
 template <>
 struct tokenmint::json::meta<tokenmint::hubspot::error_body> {
   static constexpr auto naming = json::naming::camel_case;
+  static constexpr std::pair<std::string_view, std::string_view> rename[] = {{"error_description", "error_description"}};
 };

@@ -41,6 +41,7 @@ struct call_info {
   std::span<const std::string_view> sensitive_keys{};  ///< body members to redact beyond the usual
   /// A service's own reading of a refused answer (HubSpot's `policyName`); null: `standard_hint`.
   policy::server_hint (*hint)(const http::response&, unix_ms) = nullptr;
+  std::string_view shown_url{};  ///< what hooks see instead of the URL when its path holds a credential
 };
 
 /// What one call may change of its client's `call_options`: the trailing argument of every

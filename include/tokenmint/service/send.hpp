@@ -89,7 +89,8 @@ asio::awaitable<result<http::response>> send(Transport& transport, Make make, co
     ro.timeout = std::min(o.timeout, std::chrono::duration_cast<std::chrono::milliseconds>(left));
     ro.max_body_bytes = o.max_body_bytes;
     if (o.observe.on_request) {
-      const http::request shown = policy::redact(*req, info.sensitive_keys);
+      http::request shown = policy::redact(*req, info.sensitive_keys);
+      if (!info.shown_url.empty()) shown.url = std::string(info.shown_url);
       o.observe.on_request(policy::request_event{info.service, info.operation, attempt, shown});
     }
     const auto sent_at = clk.now();

@@ -424,6 +424,8 @@ class sandbox {
   std::string benchling_base_url() const { return base_url() + std::string(services_operator::benchling_prefix); }
   std::string alterian_base_url() const { return base_url() + std::string(services_operator::alterian_prefix); }
   const services_options& services() const { return services_->options(); }
+  /// HubSpot's OAuth side, for its counters (token requests).
+  const hubspot_oauth_server& hubspot_oauth() const { return services_->hubspot_oauth(); }
 
  private:
   result<void> init_;

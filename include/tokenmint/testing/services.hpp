@@ -12,6 +12,7 @@
 #include <tokenmint/http/message.hpp>
 #include <tokenmint/http/request_parser.hpp>
 #include <tokenmint/http/url.hpp>
+#include <tokenmint/testing/hubspot_oauth.hpp>
 #include <tokenmint/json/read.hpp>
 #include <tokenmint/json/value.hpp>
 #include <tokenmint/json/write.hpp>
@@ -28,7 +29,8 @@ namespace tokenmint::testing {
 
 /// What the three services accept.
 struct services_options {
-  std::string hubspot_access_token = "sandbox-hubspot-token";
+  std::string hubspot_access_token = "sandbox-hubspot-token";  ///< a private app's token (never expires)
+  hubspot_oauth_options hubspot_oauth;      ///< the public app: its access tokens are accepted too, until they expire
   std::size_t hubspot_limit_per_10s = 100;  ///< more requests in a rolling 10 s: 429 TEN_SECONDLY_ROLLING
   std::string benchling_client_id = "sandbox-client-id";
   std::string benchling_client_secret = "sandbox-client-secret";
@@ -47,7 +49,7 @@ class services_operator {
   static constexpr std::string_view benchling_prefix = "/benchling/api/v2";
   static constexpr std::string_view alterian_prefix = "/alterian/services/api.svc/jsonsdk";
 
-  explicit services_operator(services_options o) : options_(std::move(o)) {
+  explicit services_operator(services_options o) : options_(std::move(o)), oauth_(options_.hubspot_oauth) {
     token_record sa;
     sa.id = next_id_++;
     sa.token = options_.alterian_api_key;
@@ -58,6 +60,8 @@ class services_operator {
   }
 
   const services_options& options() const noexcept { return options_; }
+  /// HubSpot's OAuth side (tests read its counters).
+  const hubspot_oauth_server& hubspot_oauth() const noexcept { return oauth_; }
 
   /// Whether `path` belongs to one of the three services.
   static bool serves(std::string_view path) noexcept {
@@ -157,13 +161,28 @@ class services_operator {
   }
 
   http::response hubspot_inner(const http::incoming_request& req, std::string_view op) {
+    if (hubspot_oauth_server::serves(op)) {
+      auto a = oauth_.handle(req, op, now());
+      http::response r;
+      r.status = a.status;
+      if (!a.location.empty()) r.headers.add("Location", a.location);
+      if (!a.body.empty()) {
+        r.headers.add("Content-Type", "application/json");
+        r.body = std::move(a.body);
+      }
+      return r;
+    }
     if (op != "/conversations/v3/visitor-identification/tokens/create" && op != "/visitor-identification/v3/tokens/create")
       return hubspot_error(404, "OBJECT_NOT_FOUND", "No such endpoint");
     if (req.method != "POST") return hubspot_error(405, "METHOD_NOT_ALLOWED", "Use POST");
     const auto auth = req.headers.get("authorization");
-    if (!auth || *auth != "Bearer " + options_.hubspot_access_token)
-      return hubspot_error(401, "INVALID_AUTHENTICATION",
-                           auth ? "Authentication credentials not valid" : "Authentication credentials not found");
+    if (!auth) return hubspot_error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found");
+    if (*auth != "Bearer " + options_.hubspot_access_token) {
+      const std::string_view given = auth->substr(0, 7) == "Bearer " ? auth->substr(7) : std::string_view{};
+      if (auto why = oauth_.refuse_access_token(given, now()))
+        return hubspot_error(401, why->find("expired") != std::string::npos ? "EXPIRED_AUTHENTICATION" : "INVALID_AUTHENTICATION",
+                             *why);
+    }
     const auto t = now();
     while (!hubspot_window_.empty() && hubspot_window_.front() + std::chrono::seconds(10) <= t) hubspot_window_.pop_front();
     if (hubspot_window_.size() >= options_.hubspot_limit_per_10s) {
@@ -406,6 +425,7 @@ class services_operator {
   }
 
   services_options options_;
+  hubspot_oauth_server oauth_;
   std::string correlation_;
   std::deque<unix_ms> hubspot_window_;
   std::vector<token_record> tokens_;

@@ -7,6 +7,7 @@
 
 #include <tokenmint/testing/fake_transport.hpp>
 #include <tokenmint/testing/http_server.hpp>
+#include <tokenmint/testing/hubspot_oauth.hpp>
 #include <tokenmint/testing/sandbox.hpp>
 #include <tokenmint/testing/services.hpp>
 #include <tokenmint/testing/uid2_envelope.hpp>
