@@ -167,7 +167,7 @@ cmd_demo() {
   base_deps
   CXX="g++" configure "$BUILD/demo" -Dtests=false -Dexamples=true
   ninja -C "$BUILD/demo" >&2
-  TOKENMINT="$BUILD/demo/examples/tokenmint" bash "$ROOT/examples/demo.sh"
+  TOKENMINT="$BUILD/demo/examples/tokenmint" EXAMPLES="$BUILD/demo/examples" bash "$ROOT/examples/demo.sh"
 }
 
 cmd_bench() {

@@ -78,6 +78,33 @@ step "HubSpot's daily limit: a typed rate_limited error, never retried (policyNa
   "tokenmint hubspot visitor-token --base-url $HUBSPOT_URL --email daily-limit@example.com"
 "$T" hubspot visitor-token --base-url "$HUBSPOT_URL" --email daily-limit@example.com 2>&1 || echo "(exit status $?)"
 
+export HUBSPOT_CLIENT_SECRET=$(field hubspot_client_secret) HUBSPOT_REFRESH_TOKEN=$(field hubspot_refresh_token)
+HUBSPOT_APP=(--base-url "$HUBSPOT_URL" --client-id "$(field hubspot_client_id)")
+step "HubSpot public app: the authorize URL a server sends the installing user to (state and PKCE generated)" \
+  "tokenmint hubspot authorize-url --client-id $(field hubspot_client_id) --redirect-uri https://app.example.com/oauth-callback --scope oauth --pkce"
+"$T" hubspot authorize-url --client-id "$(field hubspot_client_id)" --redirect-uri https://app.example.com/oauth-callback \
+  --scope oauth --pkce | python3 -c 'import sys,json
+d=json.load(sys.stdin); d["code_verifier"]=d["code_verifier"][:6]+"...(kept by the app for the code exchange)"
+print(json.dumps(d,indent=2))'
+
+step "HubSpot public app: a 30-minute access token from the refresh token (client secret and refresh token from the environment)" \
+  "tokenmint hubspot oauth-token --base-url $HUBSPOT_URL --client-id $(field hubspot_client_id)"
+"$T" hubspot oauth-token "${HUBSPOT_APP[@]}" | short
+
+step "HubSpot public app: a visitor token through the refreshing token provider" \
+  "tokenmint hubspot visitor-token --base-url $HUBSPOT_URL --client-id $(field hubspot_client_id) --email visitor@example.com"
+"$T" hubspot visitor-token "${HUBSPOT_APP[@]}" --email visitor@example.com
+
+step "HubSpot public app: a revoked refresh token is a clear error, exit status 1" \
+  "tokenmint hubspot oauth-token --base-url $HUBSPOT_URL --client-id $(field hubspot_client_id) --refresh-token revoked-or-unknown"
+"$T" hubspot oauth-token "${HUBSPOT_APP[@]}" --refresh-token revoked-or-unknown 2>&1 || echo "(exit status $?)"
+
+if [[ -x ${EXAMPLES:-}/8_hubspot_public_app ]]; then
+  step "HubSpot public app for an hour of simulated time: authorize, code exchange, two access-token expiries, rotated refresh tokens persisted" \
+    "examples/8_hubspot_public_app"
+  "$EXAMPLES/8_hubspot_public_app"
+fi
+
 step "Benchling: an OAuth2 client-credentials token (HTTP Basic, form-encoded grant)" \
   "tokenmint benchling token --base-url $BENCHLING_URL --client-id $(field benchling_client_id)"
 "$T" benchling token --base-url "$BENCHLING_URL" --client-id "$(field benchling_client_id)" | short

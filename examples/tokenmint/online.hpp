@@ -81,7 +81,8 @@ struct online_session {
     });
     io.run();
     if (!*out) throw data_failure(out->error().describe());
-    return std::move(**out);
+    if constexpr (std::is_same_v<R, result<void>>) return;
+    else return std::move(**out);
   }
 };
 

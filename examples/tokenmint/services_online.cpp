@@ -6,6 +6,7 @@
 #include <tokenmint/alterian/client.hpp>
 #include <tokenmint/benchling/client.hpp>
 #include <tokenmint/hubspot/client.hpp>
+#include <tokenmint/hubspot/oauth_client.hpp>
 #include <tokenmint/json/write.hpp>
 
 #include <cstdlib>
@@ -64,27 +65,161 @@ int dispatch(const char* group, const char* usage, const command_table& commands
 // ------------------------------------------------------------------------------------- HubSpot
 
 const char* const hubspot_usage =
-    "usage: tokenmint hubspot visitor-token --access-token T --email E [--first-name F] [--last-name L]\n"
-    "                 [--base-url URL] [--path PATH] [--ca-file PATH] [--timeout MS] [--proxy URL]\n"
+    "usage: tokenmint hubspot visitor-token (--access-token T | --refresh-token R --client-id ID --client-secret S)\n"
+    "                 --email E [--first-name F] [--last-name L] [--path PATH] [--v3]\n"
+    "       tokenmint hubspot oauth-token --client-id ID --client-secret S [--v3]\n"
+    "                 (--code C --redirect-uri U [--code-verifier V] | --refresh-token R | --client-credentials [--scope S])\n"
+    "       tokenmint hubspot oauth-introspect --client-id ID --client-secret S --token T [--token-type-hint H]\n"
+    "       tokenmint hubspot oauth-revoke --client-id ID --client-secret S --token T [--token-type-hint H]\n"
+    "       tokenmint hubspot authorize-url --client-id ID --redirect-uri U --scope S [--optional-scope S]\n"
+    "                 [--state S] [--pkce] [--account-id N] [--authorize-base-url URL]\n"
+    "  every command but authorize-url: [--base-url URL] [--ca-file PATH] [--timeout MS] [--proxy URL]\n"
     "                 [--resolve HOST:PORT:ADDR]\n"
-    "Prints {\"token\":...}. --access-token may come from HUBSPOT_ACCESS_TOKEN; --base-url defaults\n"
-    "to https://api.hubapi.com; --path to /conversations/v3/visitor-identification/tokens/create.\n";
+    "visitor-token prints {\"token\":...} (and \"refresh_token\" when HubSpot rotated it: persist it).\n"
+    "oauth-token prints HubSpot's token answer; oauth-introspect its token info; oauth-revoke\n"
+    "{\"revoked\":true}; authorize-url {\"url\",\"state\"[,\"code_verifier\"]} (keep state and verifier for\n"
+    "the code exchange). Scopes are space- or comma-separated. Secrets may come from the environment:\n"
+    "HUBSPOT_ACCESS_TOKEN, HUBSPOT_REFRESH_TOKEN, HUBSPOT_CLIENT_SECRET. --base-url defaults to\n"
+    "https://api.hubapi.com (for the OAuth endpoints too); --path to\n"
+    "/conversations/v3/visitor-identification/tokens/create.\n";
+
+hubspot::oauth_client_options hubspot_oauth_options(const args& a) {
+  hubspot::oauth_client_options o;
+  o.client_id = a.require("client-id");
+  o.client_secret = secret_string(option_or_env(a, "client-secret", "HUBSPOT_CLIENT_SECRET", true));
+  if (auto b = a.get("base-url")) o.base_url = *b;
+  if (a.flag("v3")) o.api = hubspot::oauth_api::v3;
+  if (auto t = timeout_option(a)) o.call.timeout = *t;
+  return o;
+}
+
+std::vector<std::string> scope_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : text + ' ') {
+    if (c == ' ' || c == ',') {
+      if (!cur.empty()) out.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& scopes) {
+  std::string out;
+  for (const auto& s : scopes) out += (out.empty() ? "" : " ") + s;
+  return out;
+}
 
 int hubspot_visitor_token(const std::vector<std::string>& argv) {
-  const args a(argv, with(transport_option_names, {"access-token", "email", "first-name", "last-name", "path"}), {});
+  const args a(argv,
+               with(transport_option_names,
+                    {"access-token", "refresh-token", "client-id", "client-secret", "email", "first-name", "last-name", "path"}),
+               {"v3"});
   a.no_positional();
   hubspot::visitor_token_request req;
   req.email = a.require("email");
   req.first_name = a.get("first-name");
   req.last_name = a.get("last-name");
   hubspot::client_options o;
-  o.access_token = secret_string(option_or_env(a, "access-token", "HUBSPOT_ACCESS_TOKEN", true));
   if (auto b = a.get("base-url")) o.base_url = *b;
   if (auto p = a.get("path")) o.path = *p;
   if (auto t = timeout_option(a)) o.call.timeout = *t;
+  const bool public_app = a.get("refresh-token") || a.get("client-id");
+  if (public_app && a.get("access-token")) throw usage_failure("give --access-token or --refresh-token, not both");
   online_session s(a);
-  hubspot::client c(s.transport, std::move(o));
-  print_line(json::write(s.run(c.async_create_visitor_token(std::move(req)))));
+  json::value::object_type out;
+  if (!public_app) {
+    o.access_token = secret_string(option_or_env(a, "access-token", "HUBSPOT_ACCESS_TOKEN", true));
+    hubspot::client c(s.transport, std::move(o));
+    out.emplace_back("token", s.run(c.async_create_visitor_token(std::move(req))).token.reveal());
+  } else {
+    const secret_string refresh(option_or_env(a, "refresh-token", "HUBSPOT_REFRESH_TOKEN", true));
+    std::optional<std::string> rotated;
+    hubspot::token_provider<https_transport> tokens(
+        hubspot::refresh_token_source(hubspot::oauth_client(s.transport, hubspot_oauth_options(a)), refresh,
+                                      [&](const secret_string& r) { rotated = r.reveal(); }));
+    hubspot::client c(s.transport, std::move(o), tokens);
+    out.emplace_back("token", s.run(c.async_create_visitor_token(std::move(req))).token.reveal());
+    if (rotated) out.emplace_back("refresh_token", *rotated);  // the old one may no longer work: persist this
+  }
+  print_line(json::write(json::value(std::move(out))));
+  return ok;
+}
+
+int hubspot_oauth_token(const std::vector<std::string>& argv) {
+  const args a(argv,
+               with(transport_option_names,
+                    {"client-id", "client-secret", "code", "redirect-uri", "code-verifier", "refresh-token", "scope"}),
+               {"v3", "client-credentials"});
+  a.no_positional();
+  const int grants = (a.get("code") ? 1 : 0) + (a.get("refresh-token") ? 1 : 0) + (a.flag("client-credentials") ? 1 : 0);
+  if (grants > 1) throw usage_failure("give one of --code, --refresh-token, --client-credentials");
+  hubspot::token_request req;
+  if (a.get("code")) {
+    req = hubspot::code_grant(secret_string(*a.get("code")), a.require("redirect-uri"),
+                              secret_string(a.get("code-verifier").value_or("")));
+  } else if (a.flag("client-credentials")) {
+    req = hubspot::client_credentials_grant();
+  } else {
+    req = hubspot::refresh_grant(secret_string(option_or_env(a, "refresh-token", "HUBSPOT_REFRESH_TOKEN", false)));
+    if (req.refresh_token.empty())
+      throw usage_failure("give --code, --refresh-token (or HUBSPOT_REFRESH_TOKEN) or --client-credentials");
+  }
+  if (auto sc = a.get("scope")) req.scope = joined(scope_list(*sc));
+  online_session s(a);
+  hubspot::oauth_client c(s.transport, hubspot_oauth_options(a));
+  print_line(json::write(s.run(c.async_create_token(std::move(req)))));  // the command's purpose is to print it
+  return ok;
+}
+
+int hubspot_oauth_introspect_or_revoke(const std::vector<std::string>& argv, bool revoke) {
+  const args a(argv, with(transport_option_names, {"client-id", "client-secret", "token", "token-type-hint"}), {});
+  a.no_positional();
+  const secret_string token(a.require("token"));
+  online_session s(a);
+  hubspot::oauth_client c(s.transport, hubspot_oauth_options(a));
+  if (revoke) {
+    s.run(c.async_revoke_token(token, a.get("token-type-hint").value_or("")));
+    print_line(R"({"revoked":true})");
+  } else {
+    print_line(json::write(s.run(c.async_introspect_token(token, a.get("token-type-hint").value_or("")))));
+  }
+  return ok;
+}
+
+int hubspot_authorize_url(const std::vector<std::string>& argv) {
+  const args a(argv, {"client-id", "redirect-uri", "scope", "optional-scope", "state", "account-id", "authorize-base-url"},
+               {"pkce"});
+  a.no_positional();
+  hubspot::authorize_options o;
+  o.client_id = a.require("client-id");
+  o.redirect_uri = a.require("redirect-uri");
+  o.scopes = scope_list(a.require("scope"));
+  if (auto sc = a.get("optional-scope")) o.optional_scopes = scope_list(*sc);
+  if (auto b = a.get("authorize-base-url")) o.base_url = *b;
+  if (auto id = a.get("account-id")) o.account_id = parse_int64(*id, "account-id");
+  if (auto st = a.get("state")) {
+    o.state = *st;
+  } else {
+    auto st2 = auth::random_url_token(16);
+    if (!st2) throw data_failure(st2.error().describe());
+    o.state = *st2;
+  }
+  if (a.flag("pkce")) {
+    auto p = auth::pkce::generate();
+    if (!p) throw data_failure(p.error().describe());
+    o.pkce = std::move(*p);
+  }
+  auto url = hubspot::authorize_url(o);
+  if (!url) throw usage_failure(url.error().message);
+  json::value::object_type out;
+  out.emplace_back("url", *url);
+  out.emplace_back("state", o.state);
+  if (o.pkce) out.emplace_back("code_verifier", o.pkce->verifier.reveal());  // the app keeps it for the exchange
+  print_line(json::write(json::value(std::move(out))));
   return ok;
 }
 
@@ -203,7 +338,12 @@ int alterian_list(const std::vector<std::string>& argv) {
 }  // namespace
 
 int run_hubspot(const std::vector<std::string>& argv) {
-  static const command_table commands = {{"visitor-token", hubspot_visitor_token}};
+  static const command_table commands = {
+      {"visitor-token", hubspot_visitor_token},
+      {"oauth-token", hubspot_oauth_token},
+      {"oauth-introspect", [](const std::vector<std::string>& v) { return hubspot_oauth_introspect_or_revoke(v, false); }},
+      {"oauth-revoke", [](const std::vector<std::string>& v) { return hubspot_oauth_introspect_or_revoke(v, true); }},
+      {"authorize-url", hubspot_authorize_url}};
   return dispatch("hubspot", hubspot_usage, commands, argv);
 }
 

@@ -12,6 +12,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 
 exe, data = sys.argv[1], sys.argv[2]
 vectors = json.load(open(os.path.join(data, "uid2.json")))
@@ -253,6 +256,67 @@ try:
     check("hubspot token from HUBSPOT_ACCESS_TOKEN", rc == 0, f"rc={rc}")
     expect("hubspot missing token", ["hubspot", "visitor-token", *hs, "--email", "v@example.com"], b"", 2,
            err_contains="--access-token is required")
+    # HubSpot OAuth: the sandbox's public app (its client id, secret and a refresh token printed at start).
+    app = [*hs, "--client-id", info["hubspot_client_id"], "--client-secret", info["hubspot_client_secret"]]
+    rc, out, _ = online(["hubspot", "oauth-token", *app, "--refresh-token", info["hubspot_refresh_token"]])
+    t = json.loads(out) if rc == 0 else {}
+    check("hubspot oauth-token refreshes", rc == 0 and t.get("access_token", "").startswith("access-")
+          and t.get("expires_in") == 1800 and t.get("token_use") == "access_token", out[:300])
+    rc, out, _ = online(["hubspot", "visitor-token", *app, "--refresh-token", info["hubspot_refresh_token"],
+                         "--email", "visitor@example.com"])
+    check("hubspot visitor-token through a refresh token", rc == 0 and json.loads(out).get("token", "").count(".") == 2,
+          out[:200])
+    rc, _, _ = run(["hubspot", "visitor-token", *hs, "--client-id", info["hubspot_client_id"], "--email", "v@example.com"],
+                   env={"HUBSPOT_CLIENT_SECRET": info["hubspot_client_secret"],
+                        "HUBSPOT_REFRESH_TOKEN": info["hubspot_refresh_token"]})
+    check("hubspot visitor-token: secret and refresh token from the environment", rc == 0, f"rc={rc}")
+    rc, out, _ = online(["hubspot", "authorize-url", "--client-id", info["hubspot_client_id"],
+                         "--redirect-uri", "http://localhost:3000/cb", "--scope", "oauth,crm.objects.contacts.read",
+                         "--pkce", "--authorize-base-url", info["hubspot_base_url"]])
+    login = json.loads(out) if rc == 0 else {}
+    check("hubspot authorize-url", rc == 0 and "&scope=oauth%20crm.objects.contacts.read&" in login.get("url", "")
+          and len(login.get("code_verifier", "")) == 43 and "code_challenge_method=S256" in login.get("url", ""), out[:300])
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+
+    location = ""
+    try:
+        urllib.request.build_opener(NoRedirect).open(login.get("url", info["hubspot_base_url"]), timeout=10)
+    except urllib.error.HTTPError as e:
+        location = e.headers.get("Location", "")
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
+    check("the sandbox approves and redirects with the state", query.get("state") == [login.get("state")], location)
+    code = query.get("code", [""])[0]
+    expect("hubspot oauth-token: a wrong verifier", ["hubspot", "oauth-token", *app, "--code", code, "--redirect-uri",
+                                                     "http://localhost:3000/cb", "--code-verifier", "x" * 43], b"", 1,
+           err_contains="code_verifier does not match")
+    try:
+        urllib.request.build_opener(NoRedirect).open(login.get("url", info["hubspot_base_url"]), timeout=10)
+    except urllib.error.HTTPError as e:
+        location = e.headers.get("Location", "")
+    code = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query).get("code", [""])[0]
+    rc, out, _ = online(["hubspot", "oauth-token", *app, "--v3", "--code", code, "--redirect-uri", "http://localhost:3000/cb",
+                         "--code-verifier", login.get("code_verifier", "")])
+    mine = json.loads(out).get("refresh_token", "") if rc == 0 else ""
+    check("hubspot oauth-token exchanges the code (v3)", rc == 0 and mine.startswith("refresh-"), out[:300])
+    rc, out, _ = online(["hubspot", "oauth-introspect", *app, "--token", mine])
+    check("hubspot oauth-introspect", rc == 0 and json.loads(out).get("active") is True
+          and json.loads(out).get("token_use") == "refresh_token", out[:300])
+    expect("hubspot oauth-revoke", ["hubspot", "oauth-revoke", *app, "--token", mine], b"", 0, b'{"revoked":true}\n')
+    expect("hubspot oauth-token after revoke", ["hubspot", "oauth-token", *app, "--refresh-token", mine], b"", 1,
+           err_contains="BAD_REFRESH_TOKEN: missing or invalid refresh token")
+    expect("hubspot oauth-token wrong secret", ["hubspot", "oauth-token", *hs, "--client-id", info["hubspot_client_id"],
+                                                "--client-secret", "nope", "--refresh-token", "r"], b"", 1,
+           err_contains="BAD_CLIENT_SECRET")
+    expect("hubspot oauth-token without a secret", ["hubspot", "oauth-token", *hs, "--client-id", "x", "--refresh-token", "r"],
+           b"", 2, err_contains="--client-secret is required")
+    expect("hubspot oauth-token two grants", ["hubspot", "oauth-token", *app, "--refresh-token", "r", "--code", "c",
+                                              "--redirect-uri", "http://localhost/cb"], b"", 2, err_contains="give one of")
+    expect("hubspot visitor-token both credentials", ["hubspot", "visitor-token", *app, "--access-token", "t",
+                                                      "--refresh-token", "r", "--email", "v@example.com"], b"", 2,
+           err_contains="not both")
     bl = ["--base-url", info["benchling_base_url"], "--client-id", info["benchling_client_id"]]
     for extra in ([], ["--credentials-in-body"]):
         rc, out, _ = online(["benchling", "token", *bl, "--client-secret", info["benchling_client_secret"], *extra])

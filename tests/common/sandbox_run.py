@@ -7,8 +7,8 @@ import sys
 
 # The variables through which the CLI and the examples take credentials; a test clears them so
 # that the machine's environment cannot leak into what it checks.
-CREDENTIAL_VARIABLES = ("UID2_API_KEY", "UID2_CLIENT_SECRET", "HUBSPOT_ACCESS_TOKEN", "BENCHLING_CLIENT_SECRET",
-                        "ALTERIAN_API_KEY")
+CREDENTIAL_VARIABLES = ("UID2_API_KEY", "UID2_CLIENT_SECRET", "HUBSPOT_ACCESS_TOKEN", "HUBSPOT_CLIENT_SECRET",
+                        "HUBSPOT_REFRESH_TOKEN", "BENCHLING_CLIENT_SECRET", "ALTERIAN_API_KEY")
 
 
 class Tally:

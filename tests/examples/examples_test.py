@@ -25,7 +25,8 @@ if "alterian_api_key" not in info:
     print("FAIL sandbox did not start:", sandbox.stderr.read())
     sys.exit(1)
 
-secrets = [info[k] for k in ("api_key", "client_secret", "hubspot_access_token", "benchling_client_secret", "alterian_api_key")]
+secrets = [info[k] for k in ("api_key", "client_secret", "hubspot_access_token", "hubspot_client_secret", "hubspot_refresh_token",
+                             "benchling_client_secret", "alterian_api_key")]
 uid2_env = {"UID2_API_KEY": info["api_key"], "UID2_CLIENT_SECRET": info["client_secret"]}
 
 
@@ -108,6 +109,14 @@ try:
     check("7_offline_building_blocks: the operator opens the envelope",
           opened.returncode == 0 and opened.stdout.strip() == '{"email_hash":"%s"}' % expected_hash,
           f"rc={opened.returncode} out={opened.stdout!r} err={opened.stderr!r}")
+    # A public app over an hour of simulated time, against its own in-process sandbox; the
+    # sandbox's access and refresh tokens start "access-" and "refresh-": never printed.
+    out = example("8_hubspot_public_app", [], {},
+                  [r"authorize: redirected to http://localhost:3000/oauth-callback with a code and our state",
+                   r"code exchange: access token <redacted> for 1800 s, refresh token stored",
+                   r"an hour: 60 visitor tokens, 0 failed, 3 token refreshes",
+                   r"refresh tokens stored: 4 \(the sandbox rotates them on every refresh\)"])
+    check("8_hubspot_public_app: no token printed", "access-" not in out and "refresh-" not in out, out)
 finally:
     stop(sandbox)
 
