@@ -97,6 +97,9 @@ class basic_oauth_client {
  private:
   asio::awaitable<result<http::response>> send(http::verb method, std::string path, std::string shown_path, std::string form,
                                                std::string_view operation, bool replay_safe, service::call_overrides per_call);
+  /// v1's `{collection}/{token}` operations: the token percent-encoded in the path, `<redacted>` for hooks.
+  asio::awaitable<result<http::response>> send_token_in_path(http::verb method, std::string_view collection, secret_string token,
+                                                             std::string_view operation, service::call_overrides per_call);
 
   Transport transport_;
   oauth_client_options options_;

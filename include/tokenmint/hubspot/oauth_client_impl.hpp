@@ -84,6 +84,20 @@ inline result<void> check_token(std::string_view what, const secret_string& toke
   return {};
 }
 
+/// The form of v3 introspect and revoke: the app's credentials, the token, an optional hint.
+inline result<std::string> token_about_form(std::string_view what, const oauth_client_options& o, const secret_string& token,
+                                            const std::string& hint) {
+  if (auto ok = check_token(what, token); !ok) return std::move(ok).error();
+  if (o.client_id.empty() || o.client_secret.empty())
+    return tokenmint::error{errc::invalid_argument, std::string(what) + ": client_id and client_secret must be set"};
+  std::string form;
+  http::form_append(form, "client_id", o.client_id);
+  http::form_append(form, "client_secret", o.client_secret.reveal());
+  http::form_append(form, "token", token.reveal());
+  if (!hint.empty()) http::form_append(form, "token_type_hint", hint);
+  return form;
+}
+
 }  // namespace detail
 
 TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
@@ -138,13 +152,25 @@ asio::awaitable<result<token_response>> basic_oauth_client<Transport>::async_cre
 }
 
 template <class Transport>
+asio::awaitable<result<http::response>> basic_oauth_client<Transport>::send_token_in_path(http::verb method,
+                                                                                          std::string_view collection,
+                                                                                          secret_string token,
+                                                                                          std::string_view operation,
+                                                                                          service::call_overrides per_call) {
+  const std::string what = "hubspot " + std::string(operation);
+  if (auto ok = detail::check_token(what, token); !ok) co_return std::move(ok).error();
+  const std::string prefix = "/oauth/v1/" + std::string(collection) + "/";
+  std::string path = prefix + http::percent_encode(token.reveal());
+  auto res = co_await send(method, path, prefix + "<redacted>", {}, operation, true, std::move(per_call));
+  tokenmint::detail::cleanse(path.data(), path.size());
+  co_return res;
+}
+
+template <class Transport>
 asio::awaitable<result<access_token_info>> basic_oauth_client<Transport>::async_get_access_token(
     secret_string token, service::call_overrides per_call) {
-  if (auto ok = detail::check_token("hubspot get_access_token", token); !ok) co_return std::move(ok).error();
-  std::string path = "/oauth/v1/access-tokens/" + http::percent_encode(token.reveal());
-  auto res = co_await send(http::verb::get, path, "/oauth/v1/access-tokens/<redacted>", {}, "get_access_token", true,
-                           std::move(per_call));
-  tokenmint::detail::cleanse(path.data(), path.size());
+  auto res =
+      co_await send_token_in_path(http::verb::get, "access-tokens", std::move(token), "get_access_token", std::move(per_call));
   if (!res) co_return std::move(res).error();
   co_return service::read_secret_answer<access_token_info>("hubspot get_access_token", *res);
 }
@@ -152,11 +178,8 @@ asio::awaitable<result<access_token_info>> basic_oauth_client<Transport>::async_
 template <class Transport>
 asio::awaitable<result<refresh_token_info>> basic_oauth_client<Transport>::async_get_refresh_token(
     secret_string token, service::call_overrides per_call) {
-  if (auto ok = detail::check_token("hubspot get_refresh_token", token); !ok) co_return std::move(ok).error();
-  std::string path = "/oauth/v1/refresh-tokens/" + http::percent_encode(token.reveal());
-  auto res = co_await send(http::verb::get, path, "/oauth/v1/refresh-tokens/<redacted>", {}, "get_refresh_token", true,
-                           std::move(per_call));
-  tokenmint::detail::cleanse(path.data(), path.size());
+  auto res =
+      co_await send_token_in_path(http::verb::get, "refresh-tokens", std::move(token), "get_refresh_token", std::move(per_call));
   if (!res) co_return std::move(res).error();
   co_return service::read_secret_answer<refresh_token_info>("hubspot get_refresh_token", *res);
 }
@@ -164,11 +187,8 @@ asio::awaitable<result<refresh_token_info>> basic_oauth_client<Transport>::async
 template <class Transport>
 asio::awaitable<result<void>> basic_oauth_client<Transport>::async_archive_refresh_token(secret_string token,
                                                                                          service::call_overrides per_call) {
-  if (auto ok = detail::check_token("hubspot archive_refresh_token", token); !ok) co_return std::move(ok).error();
-  std::string path = "/oauth/v1/refresh-tokens/" + http::percent_encode(token.reveal());
-  auto res = co_await send(http::verb::delete_, path, "/oauth/v1/refresh-tokens/<redacted>", {}, "archive_refresh_token", true,
-                           std::move(per_call));
-  tokenmint::detail::cleanse(path.data(), path.size());
+  auto res = co_await send_token_in_path(http::verb::delete_, "refresh-tokens", std::move(token), "archive_refresh_token",
+                                         std::move(per_call));
   if (!res) co_return std::move(res).error();
   co_return result<void>{};
 }
@@ -177,15 +197,9 @@ template <class Transport>
 asio::awaitable<result<token_info>> basic_oauth_client<Transport>::async_introspect_token(secret_string token,
                                                                                           std::string token_type_hint,
                                                                                           service::call_overrides per_call) {
-  if (auto ok = detail::check_token("hubspot introspect_token", token); !ok) co_return std::move(ok).error();
-  if (options_.client_id.empty() || options_.client_secret.empty())
-    co_return tokenmint::error{errc::invalid_argument, "hubspot introspect_token: client_id and client_secret must be set"};
-  std::string form;
-  http::form_append(form, "client_id", options_.client_id);
-  http::form_append(form, "client_secret", options_.client_secret.reveal());
-  http::form_append(form, "token", token.reveal());
-  if (!token_type_hint.empty()) http::form_append(form, "token_type_hint", token_type_hint);
-  auto res = co_await send(http::verb::post, "/oauth/v3/token/introspect", "/oauth/v3/token/introspect", std::move(form),
+  auto form = detail::token_about_form("hubspot introspect_token", options_, token, token_type_hint);
+  if (!form) co_return std::move(form).error();
+  auto res = co_await send(http::verb::post, "/oauth/v3/token/introspect", "/oauth/v3/token/introspect", std::move(*form),
                            "introspect_token", true, std::move(per_call));
   if (!res) co_return std::move(res).error();
   co_return service::read_secret_answer<token_info>("hubspot introspect_token", *res);
@@ -194,15 +208,9 @@ asio::awaitable<result<token_info>> basic_oauth_client<Transport>::async_introsp
 template <class Transport>
 asio::awaitable<result<void>> basic_oauth_client<Transport>::async_revoke_token(secret_string token, std::string token_type_hint,
                                                                                 service::call_overrides per_call) {
-  if (auto ok = detail::check_token("hubspot revoke_token", token); !ok) co_return std::move(ok).error();
-  if (options_.client_id.empty() || options_.client_secret.empty())
-    co_return tokenmint::error{errc::invalid_argument, "hubspot revoke_token: client_id and client_secret must be set"};
-  std::string form;
-  http::form_append(form, "client_id", options_.client_id);
-  http::form_append(form, "client_secret", options_.client_secret.reveal());
-  http::form_append(form, "token", token.reveal());
-  if (!token_type_hint.empty()) http::form_append(form, "token_type_hint", token_type_hint);
-  auto res = co_await send(http::verb::post, "/oauth/v3/token/revoke", "/oauth/v3/token/revoke", std::move(form), "revoke_token",
+  auto form = detail::token_about_form("hubspot revoke_token", options_, token, token_type_hint);
+  if (!form) co_return std::move(form).error();
+  auto res = co_await send(http::verb::post, "/oauth/v3/token/revoke", "/oauth/v3/token/revoke", std::move(*form), "revoke_token",
                            true, std::move(per_call));
   if (!res) co_return std::move(res).error();
   tokenmint::detail::cleanse(res->body.data(), res->body.size());

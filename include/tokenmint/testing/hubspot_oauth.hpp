@@ -69,7 +69,7 @@ class hubspot_oauth_server {
   answer handle(const http::incoming_request& req, std::string_view op, unix_ms now) {
     now_ = now;
     if (op == "/oauth/authorize" || (op.size() > 16 && op.substr(op.size() - 10) == "/authorize")) return authorize(req);
-    if (op == "/oauth/v1/token" || op == "/oauth/v3/token") return token(req, op[7] == '3');
+    if (op == "/oauth/v1/token" || op == "/oauth/v3/token") return token(req);
     if (op == "/oauth/v3/token/introspect") return introspect(req);
     if (op == "/oauth/v3/token/revoke") return revoke(req);
     for (std::string_view p : {"/oauth/v1/access-tokens/", "/oauth/v1/refresh-tokens/"})
@@ -180,7 +180,7 @@ class hubspot_oauth_server {
     return answer{302, {}, std::move(loc)};
   }
 
-  answer token(const http::incoming_request& req, bool v3) {
+  answer token(const http::incoming_request& req) {
     ++token_requests_;
     std::map<std::string, std::string> f;
     if (auto bad = check_form(req, f)) return *bad;
@@ -221,7 +221,6 @@ class hubspot_oauth_server {
     } else {
       return error(400, "BAD_GRANT_TYPE", "grant_type must be authorization_code, refresh_token or client_credentials");
     }
-    (void)v3;
     prune();
     const std::string access = "access-" + random_token(24);
     access_[access] = access_record{refresh, scopes, now_ + o_.access_token_lifetime};
@@ -280,17 +279,23 @@ class hubspot_oauth_server {
     if (auto a = access_.find(t); a != access_.end()) a->second.revoked = true;
   }
 
+  // What both v1 metadata answers say of a token.
+  json::value::object_type described(const std::string& t, const std::vector<std::string>& scopes) const {
+    auto b = json::value::reserved_object();
+    b.emplace_back("token", t);
+    b.emplace_back("user", "sandbox-user@example.com");
+    b.emplace_back("hub_domain", "sandbox.example.com");
+    b.emplace_back("scopes", scope_list(scopes));
+    b.emplace_back("hub_id", o_.hub_id);
+    return b;
+  }
+
   answer access_info(const http::incoming_request& req, const std::string& t) {
     if (req.method != "GET") return error(405, "METHOD_NOT_ALLOWED", "Use GET");
     auto a = access_.find(t);
     if (a == access_.end() || a->second.revoked || now_ >= a->second.expires_at)
       return error(404, "NOT_FOUND", "access token not found or expired");
-    auto b = json::value::reserved_object();
-    b.emplace_back("token", t);
-    b.emplace_back("user", "sandbox-user@example.com");
-    b.emplace_back("hub_domain", "sandbox.example.com");
-    b.emplace_back("scopes", scope_list(a->second.scopes));
-    b.emplace_back("hub_id", o_.hub_id);
+    auto b = described(t, a->second.scopes);
     b.emplace_back("app_id", o_.app_id);
     b.emplace_back("expires_in", std::chrono::duration_cast<std::chrono::seconds>(a->second.expires_at - now_).count());
     b.emplace_back("user_id", o_.user_id);
@@ -309,12 +314,7 @@ class hubspot_oauth_server {
     }
     if (req.method != "GET") return error(405, "METHOD_NOT_ALLOWED", "Use GET or DELETE");
     if (!known) return error(404, "NOT_FOUND", "refresh token not found");
-    auto b = json::value::reserved_object();
-    b.emplace_back("token", t);
-    b.emplace_back("user", "sandbox-user@example.com");
-    b.emplace_back("hub_domain", "sandbox.example.com");
-    b.emplace_back("scopes", scope_list(r->second.scopes));
-    b.emplace_back("hub_id", o_.hub_id);
+    auto b = described(t, r->second.scopes);
     b.emplace_back("client_id", o_.client_id);
     b.emplace_back("user_id", o_.user_id);
     b.emplace_back("token_type", "refresh");
