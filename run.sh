@@ -98,7 +98,7 @@ build_clang_asan() {
 build_clang_tsan() {  # only what the `threads` suite runs
   CXX="clang++-16" configure "$BUILD/clang-tsan" -Dtests=true -Dexamples=false -Dwerror=true \
     -Db_sanitize=thread -Db_lundef=false -Dbuildtype=debugoptimized
-  ninja -C "$BUILD/clang-tsan" tests/unit_crypto tests/unit_services >&2
+  ninja -C "$BUILD/clang-tsan" tests/unit_crypto tests/unit_services tests/unit_uid2 >&2
 }
 
 build_fuzz() {

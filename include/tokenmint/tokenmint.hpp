@@ -17,6 +17,7 @@
 #include <tokenmint/crypto/aes_gcm.hpp>
 #include <tokenmint/crypto/random.hpp>
 #include <tokenmint/crypto/sha256.hpp>
+#include <tokenmint/crypto/shared_key.hpp>
 
 #include <tokenmint/json/json.hpp>
 
@@ -48,9 +49,13 @@
 #include <tokenmint/uid2/flavour.hpp>
 #include <tokenmint/uid2/identity.hpp>
 #include <tokenmint/uid2/identity_input.hpp>
+#include <tokenmint/uid2/key_client.hpp>
+#include <tokenmint/uid2/key_store.hpp>
+#include <tokenmint/uid2/keys.hpp>
 #include <tokenmint/uid2/models.hpp>
 #include <tokenmint/uid2/normalize.hpp>
 #include <tokenmint/uid2/refresher.hpp>
+#include <tokenmint/uid2/tokens.hpp>
 
 #include <tokenmint/alterian/blocking.hpp>
 #include <tokenmint/alterian/client.hpp>

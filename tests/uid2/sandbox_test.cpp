@@ -2,6 +2,7 @@
 // https_transport, and the operator's own error messages (protocol section 5) on raw requests.
 #include <tokenmint/uid2/client.hpp>
 #include <tokenmint/testing/sandbox.hpp>
+#include <tokenmint/uid2/key_client.hpp>
 #include <tokenmint/uid2/refresher.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
@@ -437,4 +438,128 @@ TEST(Refresher, KeepsAnIdentityFreshUntilCancelled) {
                  [&](std::exception_ptr, refresher_result r) { end = r; });
   while (!end) io.run_one();
   EXPECT_EQ(end->reason, refresher_stop::refresh_expired);
+}
+
+// Advertising tokens end to end: a publisher generates, a DSP and two sharers fetch the
+// sandbox's keys over HTTP and decrypt or encrypt locally.
+TEST(KeyClients, PublisherTokenDecryptsForADspAndSharersExchangeTokens) {
+  fixture f;
+  for (bool euid : {false, true}) {
+    SCOPED_TRACE(euid ? "EUID" : "UID2");
+    const auto email = *identity_input::from_email("dsp@example.com");
+    const auto phone = *identity_input::from_phone("+12345678901");
+    std::string uid_email, uid_phone, token_email, token_phone;
+    if (euid) {
+      euid::basic_client<https_transport> pub(f.transport, f.options(true));
+      token_email = f.run(pub.async_generate_token(email))->identity->advertising_token;
+      token_phone = f.run(pub.async_generate_token(phone))->identity->advertising_token;
+      auto m = f.run(pub.async_map_identities({email, phone}));
+      ASSERT_TRUE(m) << m.error().describe();
+      uid_email = (*m)[0].uid, uid_phone = (*m)[1].uid;
+    } else {
+      uid2::basic_client<https_transport> pub(f.transport, f.options());
+      token_email = f.run(pub.async_generate_token(email))->identity->advertising_token;
+      token_phone = f.run(pub.async_generate_token(phone))->identity->advertising_token;
+      auto m = f.run(pub.async_map_identities({email, phone}));
+      ASSERT_TRUE(m) << m.error().describe();
+      uid_email = (*m)[0].uid, uid_phone = (*m)[1].uid;
+    }
+    EXPECT_EQ(token_email.substr(0, 2), euid ? "E4" : "A4");
+    EXPECT_EQ(token_phone.substr(0, 2), euid ? "F4" : "B4");
+
+    auto check = [&](auto& dsp, auto& sharer, auto& other_sharer) {
+      EXPECT_EQ(dsp.decrypt_token(token_email, "").status, decryption_status::not_initialized);
+      auto ok = f.run(dsp.async_refresh_keys());
+      ASSERT_TRUE(ok) << ok.error().describe();
+      const auto r = dsp.decrypt_token(token_email, "");
+      ASSERT_EQ(to_string(r.status), "success");
+      EXPECT_EQ(r.uid(), uid_email);
+      EXPECT_EQ(r.type, identity_type::email);
+      EXPECT_EQ(r.version, 4);
+      EXPECT_EQ(r.site_id, 999);
+      EXPECT_EQ(r.expires_ms, t0 + 3'600'000);
+      EXPECT_EQ(r.established_ms, t0);
+      const auto rp = dsp.decrypt_token(token_phone, "");
+      EXPECT_EQ(rp.uid(), uid_phone);
+      EXPECT_EQ(rp.type, identity_type::phone);
+      // The sharer's keys: encrypt the raw UID2; the other sharer decrypts it.
+      ASSERT_TRUE(f.run(sharer.async_refresh_keys()));
+      ASSERT_TRUE(f.run(other_sharer.async_refresh_keys()));
+      const auto e = sharer.encrypt_raw_uid(uid_phone);
+      ASSERT_EQ(to_string(e.status), "success");
+      EXPECT_EQ(e.token().substr(0, 2), euid ? "F4" : "B4");  // the identity type read from the raw UID2
+      const auto back = other_sharer.decrypt_token(e.token());
+      ASSERT_EQ(to_string(back.status), "success");
+      EXPECT_EQ(back.uid(), uid_phone);
+      EXPECT_EQ(back.expires_ms, t0 + 30ll * 86'400'000);
+      // A DSP's keys carry a 1-hour max lifetime: a 30-day sharing token is not a bid token.
+      EXPECT_EQ(dsp.decrypt_token(e.token(), "").status, decryption_status::invalid_token_lifetime);
+    };
+    if (euid) {
+      euid::basic_bidstream_client<https_transport> dsp(f.transport, f.options(true));
+      euid::basic_sharing_client<https_transport> a(f.transport, f.options(true)), b(f.transport, f.options(true));
+      check(dsp, a, b);
+    } else {
+      uid2::basic_bidstream_client<https_transport> dsp(f.transport, f.options());
+      uid2::basic_sharing_client<https_transport> a(f.transport, f.options()), b(f.transport, f.options());
+      check(dsp, a, b);
+      // A UID2 DSP refuses an EUID token: the scope differs.
+    }
+  }
+}
+
+TEST(KeyClients, FailedRefreshKeepsTheLastGoodKeys) {
+  fixture f;
+  uid2::basic_client<https_transport> pub(f.transport, f.options());
+  const auto token =
+      f.run(pub.async_generate_token(*identity_input::from_email("keep@example.com")))->identity->advertising_token;
+  auto o = f.options();
+  uid2::basic_bidstream_client<https_transport> dsp(f.transport, o);
+  ASSERT_TRUE(f.run(dsp.async_refresh_keys()));
+  ASSERT_TRUE(dsp.decrypt_token(token, "").ok());
+  // Wrong API key: unauthorized, and the keys stay.
+  o.api_key = secret_string(std::string("wrong"));
+  uid2::basic_bidstream_client<https_transport> wrong(f.transport, o);
+  auto bad = f.run(wrong.async_refresh_keys());
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, errc::unauthorized);
+  EXPECT_EQ(wrong.decrypt_token(token, "").status, decryption_status::not_initialized);
+  // A key answer that does not parse: rejected whole, the previous keys kept.
+  auto parsed = dsp.refresh_keys_from_json(R"({"status":"success","body":{"keys":[{"id":1,"secret":"AA=="}]}})");
+  ASSERT_FALSE(parsed);
+  EXPECT_NE(parsed.error().message.find("body.keys[0]"), std::string::npos) << parsed.error().message;
+  EXPECT_TRUE(dsp.decrypt_token(token, "").ok());
+  // The sandbox's EUID keys are not UID2 keys.
+  const auto& euid_keys = f.box.op().keys(flavour::euid);
+  decryption_result r;
+  decrypt_token(&euid_keys, token, {}, t0, r);
+  EXPECT_EQ(r.status, decryption_status::invalid_identity_scope);
+  // Legacy /v2/key/latest parses too (a list of keys with their sites).
+  auto latest = f.run(pub.async_get_keys(key_endpoint::latest));
+  ASSERT_TRUE(latest) << latest.error().describe();
+  auto kc = key_container::parse(latest->reveal());
+  ASSERT_TRUE(kc) << kc.error().message;
+  EXPECT_EQ((*kc)->find(2)->site_id, 999);
+  decrypt_token(kc->get(), token, {}, t0, r);
+  EXPECT_EQ(r.site_key_site_id, 999);
+}
+
+TEST(KeyClients, KeepKeysFreshRefreshesUntilCancelled) {
+  fixture f;
+  uid2::basic_sharing_client<https_transport> c(f.transport, f.options());
+  asio::cancellation_signal stop;
+  int refreshes = 0;
+  bool finished = false;
+  key_refresh_options o;
+  o.interval = std::chrono::milliseconds(5);
+  o.jitter = std::chrono::milliseconds(2);
+  auto on_refresh = [&](const result<void>& r) {
+    EXPECT_TRUE(r) << r.error().describe();
+    if (++refreshes == 3) stop.emit(asio::cancellation_type::terminal);
+  };
+  asio::co_spawn(f.io, keep_keys_fresh(c, o, on_refresh),
+                 asio::bind_cancellation_slot(stop.slot(), [&](std::exception_ptr) { finished = true; }));
+  while (!finished) f.io.run_one();
+  EXPECT_EQ(refreshes, 3);
+  EXPECT_TRUE(c.keys().initialized());
 }

@@ -23,6 +23,7 @@ using gcm_iv = std::array<std::uint8_t, gcm_iv_size>;
 using gcm_tag = std::array<std::uint8_t, gcm_tag_size>;
 
 struct aes256_gcm_test_access;  // tests reach the IV counter through this, nothing else does
+class shared_aes256_key;        // makes its per-thread instances without a result<> (noexcept)
 
 /// An AES-256-GCM key, ready to seal and open: the key schedule is computed once, at `create`,
 /// and each message only sets its IV. The raw key is not kept; OpenSSL wipes the schedule when
@@ -98,6 +99,7 @@ class aes256_gcm {
 
  private:
   friend struct aes256_gcm_test_access;
+  friend class shared_aes256_key;
   explicit aes256_gcm(detail::cipher_ctx_ptr ctx) noexcept : ctx_(std::move(ctx)) {}
 
   detail::cipher_ctx_ptr ctx_;

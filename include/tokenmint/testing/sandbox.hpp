@@ -15,6 +15,9 @@
 #include <tokenmint/testing/services.hpp>
 #include <tokenmint/testing/uid2_envelope.hpp>
 #include <tokenmint/uid2/envelope.hpp>
+#include <tokenmint/uid2/keys.hpp>
+#include <tokenmint/uid2/models.hpp>
+#include <tokenmint/uid2/tokens.hpp>
 #include <tokenmint/uid2/normalize.hpp>
 
 #include <algorithm>
@@ -41,15 +44,23 @@ struct sandbox_options {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;            ///< 0: a free port
   std::uint64_t tcf_vendor_id = 21;  ///< the vendor whose consent an EUID TCF string must carry
+  /// The publisher's (and sharing caller's) site: advertising tokens carry it, the key
+  /// endpoints list its domain and app names (what a client-side-generated token is checked
+  /// against).
+  std::int64_t site_id = 999;
+  std::vector<std::string> site_domains = {"example.com", "com.example.app"};
   /// HubSpot, Benchling and Alterian endpoints served beside the operator (their clock defaults
   /// to `clock`).
   services_options services;
 };
 
 /// The operator logic, sans-io: `handle(request)` answers as the UID2 operator does. UID2 paths
-/// are served at the root (`/v2/token/generate`, ...), EUID ones under `/euid`. Tokens are opaque
-/// but real: advertising tokens and 388-character refresh tokens are sealed with the sandbox's
-/// own key and carry what refresh and validate need. Not thread-safe.
+/// are served at the root (`/v2/token/generate`, ...), EUID ones under `/euid`. Advertising
+/// tokens are real v4 tokens under the sandbox's own master key (id 1, keyset 9999999) and site
+/// key (id 2, keyset 2 of `site_id`), served by `/v2/key/sharing`, `/v2/key/bidstream` and
+/// `/v2/key/latest`; the raw UID2 inside is the one `/v3/identity/map` gives for the same
+/// identity. 388-character refresh tokens are sealed with another key of the sandbox and carry
+/// what refresh needs. Not thread-safe.
 class sandbox_operator {
  public:
   static result<std::unique_ptr<sandbox_operator>> create(sandbox_options o) {
@@ -72,6 +83,14 @@ class sandbox_operator {
     tokenmint::detail::cleanse(token_raw.data(), token_raw.size());
     if (!tk) return std::move(tk).error();
     op->token_key_.emplace(std::move(*tk));
+    for (auto* k : {&op->master_secret_, &op->site_secret_})
+      if (crypto::random_bytes(*k) != errc{}) return error{errc::crypto_backend, "sandbox: no randomness"};
+    op->keys_from_s_ = op->now() / 1000 - 3600;
+    for (auto f : {uid2::flavour::uid2, uid2::flavour::euid}) {
+      auto kc = uid2::key_container::parse(op->keys_answer(uid2::key_endpoint::sharing, f), uid2::scope_of(f));
+      if (!kc) return std::move(kc).error();
+      op->containers_[static_cast<std::size_t>(f)] = std::move(*kc);
+    }
     for (auto [list, email, phone] : {std::tuple{&op->optout_, "optout@example.com", "+00000000000"},
                                       std::tuple{&op->refresh_optout_, "refresh-optout@example.com", "+00000000002"}}) {
       list->push_back({'e', *uid2::hash_email(email)});
@@ -89,8 +108,9 @@ class sandbox_operator {
       f = uid2::flavour::euid;
       path.remove_prefix(5);
     }
-    const bool known =
-        path == "/v2/token/generate" || path == "/v2/token/refresh" || path == "/v2/token/validate" || path == "/v3/identity/map";
+    const bool keys = path == "/v2/key/sharing" || path == "/v2/key/bidstream" || path == "/v2/key/latest";
+    const bool known = keys || path == "/v2/token/generate" || path == "/v2/token/refresh" || path == "/v2/token/validate" ||
+                       path == "/v3/identity/map";
     if (!known) return plain(404, {{"status", "error"}, {"message", "Unknown endpoint " + std::string(req.path())}});
     if (req.method != "POST") return plain(405, {{"status", "error"}, {"message", "Method Not Allowed"}});
     if (req.body.size() > uid2::max_body_size) return plain(413, {{"status", "error"}, {"message", "Request Entity Too Large"}});
@@ -106,9 +126,56 @@ class sandbox_operator {
       payload = std::move(*doc);
     }
     if (path == "/v2/token/generate") return generate(payload, opened->nonce, f);
-    if (path == "/v2/token/validate") return validate(payload, opened->nonce);
-    return identity_map(payload, opened->nonce);
+    if (path == "/v2/token/validate") return validate(payload, opened->nonce, f);
+    if (keys) {
+      const auto which = path == "/v2/key/sharing"     ? uid2::key_endpoint::sharing
+                         : path == "/v2/key/bidstream" ? uid2::key_endpoint::bidstream
+                                                       : uid2::key_endpoint::latest;
+      return respond_sealed(opened->nonce, keys_answer(which, f));
+    }
+    return identity_map(payload, opened->nonce, f);
   }
+
+  /// The decrypted answer of a key endpoint, as the operator words it (the secrets included).
+  std::string keys_answer(uid2::key_endpoint which, uid2::flavour f) const {
+    const std::int64_t from = keys_from_s_, until = keys_from_s_ + 365 * 86400;
+    json::value::array_type keys;
+    for (const auto& [id, keyset, site, secret] : {std::tuple{master_key_id, master_keyset_id, std::int64_t{-1}, &master_secret_},
+                                                   std::tuple{site_key_id, site_keyset_id, options_.site_id, &site_secret_}}) {
+      json::value::object_type k{{"id", id}};
+      if (which == uid2::key_endpoint::sharing) k.emplace_back("keyset_id", keyset);
+      if (which == uid2::key_endpoint::latest) k.emplace_back("site_id", site);
+      k.emplace_back("created", from);
+      k.emplace_back("activates", from);
+      k.emplace_back("expires", until);
+      k.emplace_back("secret", base64::encode(std::span<const std::uint8_t>(*secret)));
+      keys.emplace_back(std::move(k));
+    }
+    if (which == uid2::key_endpoint::latest)
+      return json::write(json::value(json::value::object_type{{"body", std::move(keys)}, {"status", "success"}}));
+    json::value::array_type names;
+    for (const auto& d : options_.site_domains) names.emplace_back(d);
+    json::value::array_type sites;
+    sites.emplace_back(json::value::object_type{{"id", options_.site_id}, {"domain_names", std::move(names)}});
+    auto body = json::value::reserved_object();
+    if (which == uid2::key_endpoint::sharing) {
+      body.emplace_back("caller_site_id", options_.site_id);
+      body.emplace_back("master_keyset_id", master_keyset_id);
+      body.emplace_back("default_keyset_id", site_keyset_id);
+      body.emplace_back("token_expiry_seconds", std::to_string(sharing_token_expiry_s));  // a string, as the operator sends it
+      body.emplace_back("max_sharing_lifetime_seconds", sharing_token_expiry_s + 10);
+    } else {
+      body.emplace_back("max_bidstream_lifetime_seconds", static_cast<std::int64_t>(options_.identity_lifetime.count()) + 10);
+    }
+    body.emplace_back("identity_scope", f == uid2::flavour::euid ? "EUID" : "UID2");
+    body.emplace_back("allow_clock_skew_seconds", 1800);
+    body.emplace_back("keys", std::move(keys));
+    body.emplace_back("site_data", std::move(sites));
+    return json::write(json::value(json::value::object_type{{"body", std::move(body)}, {"status", "success"}}));
+  }
+
+  /// The sandbox's keys as a DSP or sharer would hold them (for tests that decrypt directly).
+  const uid2::key_container& keys(uid2::flavour f) const { return *containers_[static_cast<std::size_t>(f)]; }
 
  private:
   // An identifier as the operator keys its lists (opt-outs, mapping salts) by.
@@ -117,6 +184,10 @@ class sandbox_operator {
     std::string hash;  // base64 SHA-256, 44 characters
     bool operator==(const identity_key&) const = default;
   };
+
+  static constexpr std::int64_t master_key_id = 1, site_key_id = 2;
+  static constexpr std::int64_t master_keyset_id = 9999999, site_keyset_id = 2;
+  static constexpr std::int64_t sharing_token_expiry_s = 30 * 86400;
 
   explicit sandbox_operator(sandbox_options o) : options_(std::move(o)) {}
 
@@ -137,7 +208,10 @@ class sandbox_operator {
   }
   static http::response unauthorized() { return plain(401, {{"status", "unauthorized"}}); }
   http::response sealed(const uid2::nonce_bytes& nonce, const json::value& answer) {
-    auto body = seal_response(*secret_key_, now(), nonce, json::write(answer));
+    return respond_sealed(nonce, json::write(answer));
+  }
+  http::response respond_sealed(const uid2::nonce_bytes& nonce, const std::string& answer) {
+    auto body = seal_response(*secret_key_, now(), nonce, answer);
     if (!body) return plain(500, {{"status", "unknown"}, {"message", body.error().message}});
     return respond(200, std::move(*body), "text/plain");
   }
@@ -205,14 +279,14 @@ class sandbox_operator {
       }
     }
     if (listed(optout_, key)) return sealed(nonce, json::value::object_type{{"status", "optout"}});
-    auto body = issue(key, f);
+    auto body = issue(key, f, now());
     if (!body) return plain(500, {{"status", "unknown"}, {"message", body.error().message}});
     return sealed(nonce, json::value::object_type{{"body", std::move(*body)}, {"status", "success"}});
   }
 
-  // Advertising token: "A4" + base64url(IV | GCM(flavour | kind | hash | identity_expires) | tag).
+  // Advertising token: a v4 token (uid2::seal_token) under the master and site keys.
   // Refresh token (291 bytes -> 388 base64 characters, like the operator's):
-  //   scope<<4 | key id (4) | IV | GCM(version | flavour | kind | hash | response key | expiries | padding) | tag
+  //   scope<<4 | key id (4) | IV | GCM(version | flavour | kind | hash | response key | expiry | established | padding) | tag
   static constexpr std::size_t refresh_plain_size = 291 - 1 - 4 - crypto::gcm_iv_size - crypto::gcm_tag_size;
   static constexpr std::uint32_t refresh_key_id = 1;
 
@@ -228,22 +302,28 @@ class sandbox_operator {
     return base64::encode(std::span<const std::uint8_t>(out));
   }
 
-  result<json::value> issue(const identity_key& key, uid2::flavour f) {
+  result<json::value> issue(const identity_key& key, uid2::flavour f, std::int64_t established) {
     const std::int64_t t = now();
     const std::int64_t id_exp = t + options_.identity_lifetime.count() * 1000;
     const std::int64_t ref_exp = t + options_.refresh_lifetime.count() * 1000;
     std::array<std::uint8_t, 32> response_key{};
     if (crypto::random_bytes(response_key) != errc{}) return error{errc::crypto_backend, "no randomness"};
 
-    std::array<std::uint8_t, 2 + uid2::hash_size + 8> ad{};
-    ad[0] = static_cast<std::uint8_t>(f);
-    ad[1] = static_cast<std::uint8_t>(key.kind);
-    std::memcpy(ad.data() + 2, key.hash.data(), uid2::hash_size);
-    tokenmint::detail::store_be64(ad.data() + 2 + uid2::hash_size, id_exp);
-    std::string advertising = seal_token(ad, 0, nullptr);
-    for (char& c : advertising) c = c == '+' ? '-' : c == '/' ? '_' : c;  // base64url, as v4 tokens are
-    while (!advertising.empty() && advertising.back() == '=') advertising.pop_back();
-    advertising.insert(0, "A4");
+    const auto uid = raw_uid_bytes(key, f);
+    uid2::token_fields tf;
+    tf.scope = uid2::scope_of(f);
+    tf.type = key.kind == 'p' ? uid2::identity_type::phone : uid2::identity_type::email;
+    tf.expires_ms = id_exp;
+    tf.created_ms = tf.refreshed_ms = t;
+    tf.established_ms = established;
+    tf.operator_site_id = 1;
+    tf.site_id = static_cast<std::int32_t>(options_.site_id);
+    tf.raw_uid = uid;
+    const auto& kc = keys(f);
+    uid2::encryption_result sealed_token;
+    if (uid2::seal_token(tf, *kc.find(master_key_id), *kc.find(site_key_id), sealed_token) != uid2::encryption_status::success)
+      return error{errc::crypto_backend, "sandbox: sealing an advertising token failed"};
+    std::string advertising(sealed_token.token());
 
     std::array<std::uint8_t, refresh_plain_size> rp{};
     rp[0] = 1;
@@ -252,6 +332,7 @@ class sandbox_operator {
     std::memcpy(rp.data() + 3, key.hash.data(), uid2::hash_size);
     std::memcpy(rp.data() + 3 + uid2::hash_size, response_key.data(), response_key.size());
     tokenmint::detail::store_be64(rp.data() + 3 + uid2::hash_size + 32, ref_exp);
+    tokenmint::detail::store_be64(rp.data() + 3 + uid2::hash_size + 40, established);
     const std::uint8_t prefix[5] = {static_cast<std::uint8_t>(f == uid2::flavour::euid ? 0x10 : 0x00), 0, 0, 0, refresh_key_id};
     std::string refresh = seal_token(rp, sizeof prefix, prefix);
     tokenmint::detail::cleanse(rp.data(), rp.size());
@@ -294,12 +375,13 @@ class sandbox_operator {
     const identity_key key{static_cast<char>(ct[2]), std::string(reinterpret_cast<const char*>(ct.data() + 3), uid2::hash_size)};
     auto response_key = crypto::aes256_gcm::create(ct.subspan(3 + uid2::hash_size, 32));
     const std::int64_t ref_exp = tokenmint::detail::load_be64(ct.data() + 3 + uid2::hash_size + 32);
+    const std::int64_t established = tokenmint::detail::load_be64(ct.data() + 3 + uid2::hash_size + 40);
     tokenmint::detail::cleanse(raw.data(), raw.size());
     if (!response_key) return plain(500, {{"status", "unknown"}, {"message", "refresh key"}});
     if (now() > ref_exp) return refused("expired_token", "Expired Token presented");
     json::value answer = json::value::object_type{{"status", "optout"}};
     if (!listed(refresh_optout_, key)) {
-      auto body = issue(key, f);
+      auto body = issue(key, f, established);
       if (!body) return plain(500, {{"status", "unknown"}, {"message", body.error().message}});
       answer = json::value::object_type{{"body", std::move(*body)}, {"status", "success"}};
     }
@@ -308,36 +390,21 @@ class sandbox_operator {
     return respond(200, std::move(*sealed_body), "text/plain");
   }
 
-  /// The identity an advertising token was issued for, if it is one of ours.
-  std::optional<identity_key> token_identity(std::string_view token) {
-    if (!token.starts_with("A4")) return std::nullopt;
-    std::string b64(token.substr(2));
-    for (char& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
-    while (b64.size() % 4) b64 += '=';
-    std::array<std::uint8_t, 12 + 2 + uid2::hash_size + 8 + 16> raw{};
-    const codec_result d = base64::decode(b64, std::span<std::uint8_t>(raw));
-    if (!d || d.size != raw.size()) return std::nullopt;
-    crypto::gcm_iv iv{};
-    crypto::gcm_tag tag{};
-    std::memcpy(iv.data(), raw.data(), iv.size());
-    std::memcpy(tag.data(), raw.data() + raw.size() - tag.size(), tag.size());
-    std::span<std::uint8_t> ct(raw.data() + iv.size(), 2 + uid2::hash_size + 8);
-    if (token_key_->open(iv, ct, tag, ct.data()) != errc{}) return std::nullopt;
-    return identity_key{static_cast<char>(ct[1]), std::string(reinterpret_cast<const char*>(ct.data() + 2), uid2::hash_size)};
-  }
-
-  http::response validate(const json::value& payload, const uid2::nonce_bytes& nonce) {
+  http::response validate(const json::value& payload, const uid2::nonce_bytes& nonce, uid2::flavour f) {
     const auto* token = payload.find("token");
     if (token == nullptr || token->if_string() == nullptr) return client_error("Required Parameter Missing: token");
     auto id = one_identity(payload);
     if (auto* err = std::get_if<http::response>(&id)) return std::move(*err);
-    auto issued_for = token_identity(*token->if_string());
-    if (!issued_for) return client_error("Invalid token");
-    const bool match = *issued_for == std::get<identity_key>(id);
+    uid2::decryption_result r;
+    uid2::decrypt_options o;
+    o.context = uid2::token_context::sharing;
+    if (uid2::decrypt_token(&keys(f), *token->if_string(), {}, now(), r, o) != uid2::decryption_status::success)
+      return client_error("Invalid token");
+    const bool match = r.uid() == raw_uid(std::get<identity_key>(id), f);
     return sealed(nonce, json::value::object_type{{"body", match}, {"status", "success"}});
   }
 
-  http::response identity_map(const json::value& payload, const uid2::nonce_bytes& nonce) {
+  http::response identity_map(const json::value& payload, const uid2::nonce_bytes& nonce, uid2::flavour f) {
     auto body = json::value::reserved_object();
     std::size_t total = 0;
     for (std::string_view kind : {"email", "email_hash", "phone", "phone_hash"}) {
@@ -353,7 +420,8 @@ class sandbox_operator {
         if (!key) out.emplace_back(json::value::object_type{{"e", "invalid identifier"}});
         else if (listed(optout_, *key) || listed(refresh_optout_, *key))
           out.emplace_back(json::value::object_type{{"e", "optout"}});
-        else out.emplace_back(json::value::object_type{{"u", raw_uid(*key)}, {"p", nullptr}, {"r", now() / 1000 + 30 * 86400}});
+        else
+          out.emplace_back(json::value::object_type{{"u", raw_uid(*key, f)}, {"p", nullptr}, {"r", now() / 1000 + 30 * 86400}});
       }
       body.emplace_back(std::string(kind), std::move(out));
     }
@@ -362,19 +430,28 @@ class sandbox_operator {
     return sealed(nonce, json::value::object_type{{"body", std::move(body)}, {"status", "success"}});
   }
 
-  /// A stable raw UID per identity: base64(SHA-256(salt | kind | hash)).
-  std::string raw_uid(const identity_key& k) const {
+  /// A stable raw UID2 (v3 form, 33 bytes) per identity: the scope and type byte, then
+  /// SHA-256(salt | kind | hash).
+  std::array<std::uint8_t, 33> raw_uid_bytes(const identity_key& k, uid2::flavour f) const {
     std::string in(reinterpret_cast<const char*>(map_salt_.data()), map_salt_.size());
     in += k.kind;
     in += k.hash;
-    auto d = crypto::sha256(in);
-    return d ? base64::encode(std::span<const std::uint8_t>(*d)) : std::string();
+    std::array<std::uint8_t, 33> out{};
+    out[0] = static_cast<std::uint8_t>((f == uid2::flavour::euid ? 1 : 0) << 4 | (k.kind == 'p' ? 1 : 0) << 2);
+    if (auto d = crypto::sha256(in)) std::memcpy(out.data() + 1, d->data(), 32);
+    return out;
+  }
+  std::string raw_uid(const identity_key& k, uid2::flavour f) const {
+    return base64::encode(std::span<const std::uint8_t>(raw_uid_bytes(k, f)));
   }
 
   sandbox_options options_;
   std::optional<crypto::aes256_gcm> secret_key_;
   std::optional<crypto::aes256_gcm> token_key_;
   std::array<std::uint8_t, 16> map_salt_{};
+  std::array<std::uint8_t, 32> master_secret_{}, site_secret_{};
+  std::int64_t keys_from_s_ = 0;
+  std::array<std::unique_ptr<const uid2::key_container>, 2> containers_;
   std::vector<identity_key> optout_, refresh_optout_;
 };
 
@@ -418,6 +495,8 @@ class sandbox {
   std::string euid_base_url() const { return base_url() + "/euid"; }
   const std::string& api_key() const { return operator_->options().api_key; }
   const std::string& client_secret() const { return operator_->options().client_secret; }
+  /// The operator logic (its key answers and containers, for tests).
+  const sandbox_operator& op() const { return *operator_; }
 
   /// Base URLs and credentials of the other three services.
   std::string hubspot_base_url() const { return base_url() + std::string(services_operator::hubspot_prefix); }

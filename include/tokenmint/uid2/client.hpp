@@ -22,7 +22,9 @@ struct answer;  // the `{"status", "body", "message"}` of a decrypted answer (cl
 TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 
 /// The UID2 (or, with `F = flavour::euid`, EUID) publisher API over `Transport`:
-/// `async_generate_token`, `async_refresh_token`, `async_validate_token`, `async_map_identities`.
+/// `async_generate_token`, `async_refresh_token`, `async_validate_token`, `async_map_identities`,
+/// and the key endpoints (`async_get_keys`, which `uid2::bidstream_client` and
+/// `uid2::sharing_client` build on).
 /// `uid2::client` and `euid::client` use `https_transport`.
 ///
 /// Contract, for every `async_*` operation:
@@ -80,6 +82,11 @@ class basic_client {
   asio::awaitable<result<std::vector<mapped_identity>>> async_map_identities(std::vector<identity_input> inputs,
                                                                              service::call_overrides per_call = {});
 
+  /// POST /v2/key/sharing, /v2/key/bidstream or /v2/key/latest with an empty envelope payload:
+  /// the decrypted answer `{"body": ..., "status": "success"}`, unchanged (it holds the key
+  /// secrets, hence a `secret_string`). Another status is a `service_error` naming it.
+  asio::awaitable<result<secret_string>> async_get_keys(key_endpoint which, service::call_overrides per_call = {});
+
  private:
   const tokenmint::clock& clock() const noexcept { return options_.call.clock ? *options_.call.clock : default_clock(); }
 
@@ -95,6 +102,9 @@ class basic_client {
   /// Seal `json`, POST it, open the 200 answer (nonce checked) and parse its envelope JSON.
   asio::awaitable<result<detail::answer>> call_enveloped(std::string_view path, std::string json_text,
                                                          const service::call_options& call);
+  /// As `call_enveloped`, returning the opened JSON text unparsed.
+  asio::awaitable<result<std::string>> call_opened(std::string_view path, std::string json_text,
+                                                   const service::call_options& call);
 
   result<token_response> token_outcome(std::string_view path, detail::answer a) const;
 

@@ -219,8 +219,8 @@ result<void> basic_client<Transport, F>::check_credentials() const {
 }
 
 template <class Transport, flavour F>
-asio::awaitable<result<detail::answer>> basic_client<Transport, F>::call_enveloped(std::string_view path, std::string json_text,
-                                                                                   const service::call_options& call) {
+asio::awaitable<result<std::string>> basic_client<Transport, F>::call_opened(std::string_view path, std::string json_text,
+                                                                             const service::call_options& call) {
   if (auto ok = check_credentials(); !ok) co_return std::move(ok).error();
   // Each attempt seals a new envelope (timestamp, nonce, IV); the answer is opened with the
   // nonce of the attempt that produced it, the last one.
@@ -239,9 +239,33 @@ asio::awaitable<result<detail::answer>> basic_client<Transport, F>::call_envelop
   std::vector<std::uint8_t> scratch;
   auto opened = open_response(*key_, res->body, params->nonce, scratch);
   if (!opened) co_return std::move(opened).error();
-  auto a = detail::parse_answer(F, path, opened->json);
+  std::string text(opened->json);
   tokenmint::detail::cleanse(scratch.data(), scratch.size());
+  co_return text;
+}
+
+template <class Transport, flavour F>
+asio::awaitable<result<detail::answer>> basic_client<Transport, F>::call_enveloped(std::string_view path, std::string json_text,
+                                                                                   const service::call_options& call) {
+  auto text = co_await call_opened(path, std::move(json_text), call);
+  if (!text) co_return std::move(text).error();
+  auto a = detail::parse_answer(F, path, *text);
+  tokenmint::detail::cleanse(text->data(), text->size());
   co_return a;
+}
+
+template <class Transport, flavour F>
+asio::awaitable<result<secret_string>> basic_client<Transport, F>::async_get_keys(key_endpoint which,
+                                                                                  service::call_overrides per_call) {
+  const std::string_view path = path_of(which);
+  const service::effective_call call(options_.call, per_call);
+  auto text = co_await call_opened(path, std::string(), call.get());
+  if (!text) co_return std::move(text).error();
+  secret_string keys{std::move(*text)};
+  auto a = detail::parse_answer(F, path, keys.reveal());
+  if (!a) co_return std::move(a).error();
+  if (a->status != "success") co_return detail::status_error(F, path, *a);
+  co_return keys;
 }
 
 template <class Transport, flavour F>

@@ -51,6 +51,22 @@ struct mapped_identity {
   friend bool operator==(const mapped_identity&, const mapped_identity&) = default;
 };
 
+/// The operator's key endpoints (`async_get_keys`).
+enum class key_endpoint : unsigned char {
+  sharing,    ///< POST /v2/key/sharing: keys to encrypt and decrypt sharing tokens (SHARER or ID_READER role)
+  bidstream,  ///< POST /v2/key/bidstream: keys to decrypt bidstream tokens, with site domains (ID_READER)
+  latest,     ///< POST /v2/key/latest: the legacy key list (ID_READER)
+};
+
+constexpr std::string_view path_of(key_endpoint e) noexcept {
+  switch (e) {
+    case key_endpoint::sharing: return "/v2/key/sharing";
+    case key_endpoint::bidstream: return "/v2/key/bidstream";
+    case key_endpoint::latest: return "/v2/key/latest";
+  }
+  return "/v2/key/sharing";
+}
+
 /// Extra generate parameters.
 struct generate_options {
   /// EUID only: the IAB TCF v2 consent string (`tcf_consent_string`). A UID2 client refuses it.

@@ -43,6 +43,11 @@ inline const EVP_CIPHER* aes_256_gcm() noexcept {
   return c.ptr;
 }
 
+inline const EVP_CIPHER* aes_256_cbc() noexcept {
+  static const fetched<EVP_CIPHER, EVP_CIPHER_free> c{EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr)};
+  return c.ptr;
+}
+
 inline const EVP_MD* sha256_md() noexcept {
   static const fetched<EVP_MD, EVP_MD_free> m{EVP_MD_fetch(nullptr, "SHA2-256", nullptr)};
   return m.ptr;
@@ -95,6 +100,18 @@ inline cipher_ctx_ptr new_gcm_context(const std::uint8_t* key32) noexcept {
   return ctx;
 }
 
+/// A context keyed for AES-256-CBC decryption with PKCS#7 padding (key schedule computed once).
+inline cipher_ctx_ptr new_cbc_decrypt_context(const std::uint8_t* key32) noexcept {
+  const EVP_CIPHER* cipher = aes_256_cbc();
+  if (cipher == nullptr) return nullptr;
+  cipher_ctx_ptr ctx(EVP_CIPHER_CTX_new());
+  if (!ctx || EVP_CipherInit_ex2(ctx.get(), cipher, key32, nullptr, 0, nullptr) != 1) {
+    ERR_clear_error();
+    return nullptr;
+  }
+  return ctx;
+}
+
 inline bool int_size(std::size_t n, int& out) noexcept {
   if (n > static_cast<std::size_t>(INT_MAX)) return false;
   out = static_cast<int>(n);
@@ -131,6 +148,20 @@ inline bool gcm_open(EVP_CIPHER_CTX* ctx, const std::uint8_t* iv12, std::span<co
   if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, const_cast<std::uint8_t*>(tag16)) != 1) return ERR_clear_error(), false;
   int finl = 0;
   if (EVP_DecryptFinal_ex(ctx, out + outl, &finl) != 1) return ERR_clear_error(), false;
+  return true;
+}
+
+/// CBC-decrypt `ct` (a whole number of 16-byte blocks) into `out` (room for `ct.size()` bytes)
+/// with a 16-byte IV, and strip the PKCS#7 padding: `out_size` is the plaintext's length. Only the
+/// IV is set, so the key schedule of `ctx` is reused. False on bad padding or any failure.
+inline bool cbc_decrypt(EVP_CIPHER_CTX* ctx, const std::uint8_t* iv16, std::span<const std::uint8_t> ct, std::uint8_t* out,
+                        std::size_t& out_size) noexcept {
+  int inl = 0, outl = 0, finl = 0;
+  if (ct.empty() || ct.size() % 16 != 0 || !int_size(ct.size(), inl)) return false;
+  if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, iv16, 0, nullptr) != 1) return ERR_clear_error(), false;
+  if (EVP_DecryptUpdate(ctx, out, &outl, ct.data(), inl) != 1) return ERR_clear_error(), false;
+  if (EVP_DecryptFinal_ex(ctx, out + outl, &finl) != 1) return ERR_clear_error(), false;
+  out_size = static_cast<std::size_t>(outl + finl);
   return true;
 }
 

@@ -1,0 +1,158 @@
+// An AES-256 key that any number of threads use at once, each with a kept key schedule.
+#pragma once
+
+#include <tokenmint/core/result.hpp>
+#include <tokenmint/crypto/aes_gcm.hpp>
+#include <tokenmint/crypto/detail/openssl.hpp>
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <span>
+
+namespace tokenmint::crypto {
+
+namespace detail {
+
+/// A small number per thread, handed out in the order threads first ask; it picks the slot a
+/// thread uses in every `shared_aes256_key`, so threads up to `shared_key_slots` never meet.
+inline std::size_t thread_slot() noexcept {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed);
+  return mine;
+}
+
+inline constexpr std::size_t shared_key_slots = 16;
+
+}  // namespace detail
+
+/// One AES-256 key (a UID2 master or site key) used from many threads: GCM open and seal (with
+/// the key's unique IV sequences), and CBC decryption for v2 tokens.
+///
+/// An EVP context is keyed for one thread at a time, so the key keeps up to 16 keyed contexts
+/// per mode, one per thread slot (`detail::thread_slot()`), created the first time a thread
+/// uses the key and kept until the key is destroyed. A call takes its slot's context with one
+/// atomic exchange and puts it back with one compare-exchange: no lock, no allocation, no key
+/// setup in steady state. Only when two threads share a slot (more than 16 threads) and meet
+/// does the second make a context for that one call (allocation and key setup, still correct).
+/// Each context is padded to its own cache line, so threads do not contend on one.
+///
+/// IVs for `seal` come from the context's `aes256_gcm::next_iv` sequence: a random 64-bit
+/// prefix per context and a counter, so no two seals under this key share an IV unless two
+/// contexts' random prefixes collide.
+///
+/// Thread-safety: every member is safe to call concurrently; destroy only when no call runs.
+/// Not movable (threads hold its address). The 32 key bytes are kept (wiped on destruction)
+/// to key contexts for new threads.
+class shared_aes256_key {
+ public:
+  shared_aes256_key() noexcept = default;
+  shared_aes256_key(const shared_aes256_key&) = delete;
+  shared_aes256_key& operator=(const shared_aes256_key&) = delete;
+  ~shared_aes256_key() {
+    if (slot* s = slots_.load(std::memory_order_acquire)) {
+      for (std::size_t i = 0; i < detail::shared_key_slots; ++i) {
+        delete s[i].gcm.load(std::memory_order_relaxed);
+        EVP_CIPHER_CTX_free(s[i].cbc.load(std::memory_order_relaxed));
+      }
+      delete[] s;
+    }
+    detail::cleanse(key_.data(), key_.size());
+  }
+
+  /// Set the key (once, before any other call). errc::invalid_key unless 32 bytes.
+  errc assign(std::span<const std::uint8_t> key) noexcept {
+    if (key.size() != aes256_key_size) return errc::invalid_key;
+    std::memcpy(key_.data(), key.data(), key.size());
+    return {};
+  }
+
+  /// Open a GCM blob `iv(12) | ciphertext | tag(16)` into `out` (room for the ciphertext).
+  /// errc::authentication_failed (out wiped) on a wrong key or tampered bytes.
+  errc open_gcm(std::span<const std::uint8_t> blob, std::uint8_t* out) const noexcept {
+    if (blob.size() < gcm_iv_size + gcm_tag_size) return errc::authentication_failed;
+    gcm_iv iv;
+    gcm_tag tag;
+    std::memcpy(iv.data(), blob.data(), gcm_iv_size);
+    std::memcpy(tag.data(), blob.data() + blob.size() - gcm_tag_size, gcm_tag_size);
+    const auto ct = blob.subspan(gcm_iv_size, blob.size() - gcm_iv_size - gcm_tag_size);
+    return with_gcm([&](aes256_gcm& g) noexcept { return g.open(iv, ct, tag, out); });
+  }
+
+  /// Seal `plain` into `out` as `iv(12) | ciphertext | tag(16)` (`plain.size() + 28` bytes), with
+  /// the IV from the context's sequence, or `given_iv` (reproducing vectors only).
+  errc seal_gcm(std::span<const std::uint8_t> plain, std::uint8_t* out, const gcm_iv* given_iv = nullptr) const noexcept {
+    return with_gcm([&](aes256_gcm& g) noexcept {
+      gcm_iv iv;
+      if (given_iv != nullptr) iv = *given_iv;
+      else if (const errc e = g.next_iv(iv); e != errc{}) return e;
+      gcm_tag tag;
+      std::memcpy(out, iv.data(), gcm_iv_size);
+      if (const errc e = g.seal(iv, {plain}, out + gcm_iv_size, tag); e != errc{}) return e;
+      std::memcpy(out + gcm_iv_size + plain.size(), tag.data(), gcm_tag_size);
+      return errc{};
+    });
+  }
+
+  /// CBC-decrypt `ct` with a 16-byte IV and PKCS#7 padding into `out` (room for `ct.size()`);
+  /// `out_size` gets the plaintext's length. errc::authentication_failed on bad padding.
+  errc decrypt_cbc(const std::uint8_t* iv16, std::span<const std::uint8_t> ct, std::uint8_t* out,
+                   std::size_t& out_size) const noexcept {
+    slot* s = slots();
+    const std::size_t i = detail::thread_slot() % detail::shared_key_slots;
+    EVP_CIPHER_CTX* ctx = s != nullptr ? s[i].cbc.exchange(nullptr, std::memory_order_acq_rel) : nullptr;
+    if (ctx == nullptr) ctx = detail::new_cbc_decrypt_context(key_.data()).release();
+    if (ctx == nullptr) return errc::crypto_backend;
+    const bool ok = detail::cbc_decrypt(ctx, iv16, ct, out, out_size);
+    EVP_CIPHER_CTX* empty = nullptr;
+    if (s == nullptr || !s[i].cbc.compare_exchange_strong(empty, ctx, std::memory_order_acq_rel)) EVP_CIPHER_CTX_free(ctx);
+    if (!ok) {
+      detail::cleanse(out, ct.size());
+      return errc::authentication_failed;
+    }
+    return {};
+  }
+
+ private:
+  struct alignas(64) slot {
+    std::atomic<aes256_gcm*> gcm{nullptr};
+    std::atomic<EVP_CIPHER_CTX*> cbc{nullptr};
+  };
+
+  /// The slot array, made by the first call on this key (null only if that allocation failed:
+  /// calls then key a context each time).
+  slot* slots() const noexcept {
+    slot* s = slots_.load(std::memory_order_acquire);
+    if (TOKENMINT_LIKELY(s != nullptr)) return s;
+    slot* fresh = new (std::nothrow) slot[detail::shared_key_slots];
+    if (fresh == nullptr) return nullptr;
+    if (slots_.compare_exchange_strong(s, fresh, std::memory_order_acq_rel)) return fresh;
+    delete[] fresh;  // another thread won; `s` holds its array
+    return s;
+  }
+
+  template <class F>
+  errc with_gcm(F&& f) const noexcept {
+    slot* s = slots();
+    const std::size_t i = detail::thread_slot() % detail::shared_key_slots;
+    aes256_gcm* g = s != nullptr ? s[i].gcm.exchange(nullptr, std::memory_order_acq_rel) : nullptr;
+    if (g == nullptr) {
+      detail::cipher_ctx_ptr ctx = detail::new_gcm_context(key_.data());
+      if (!ctx) return errc::crypto_backend;
+      g = new (std::nothrow) aes256_gcm(std::move(ctx));
+      if (g == nullptr) return errc::crypto_backend;
+    }
+    const errc r = f(*g);
+    aes256_gcm* empty = nullptr;
+    if (s == nullptr || !s[i].gcm.compare_exchange_strong(empty, g, std::memory_order_acq_rel)) delete g;
+    return r;
+  }
+
+  std::array<std::uint8_t, aes256_key_size> key_{};
+  mutable std::atomic<slot*> slots_{nullptr};
+};
+
+}  // namespace tokenmint::crypto
