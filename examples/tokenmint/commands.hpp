@@ -17,6 +17,9 @@ const char* uid2_usage();
 /// The online `tokenmint uid2` subcommands (generate, refresh, validate, map), by name.
 const std::map<std::string, std::function<int(const std::vector<std::string>&)>>& uid2_online_commands();
 
+/// `tokenmint uid2 keys|decrypt-token|encrypt-token`, by name.
+const std::map<std::string, std::function<int(const std::vector<std::string>&)>>& uid2_token_commands();
+
 /// `tokenmint hubspot|benchling|alterian ...`; argv excludes the group name.
 int run_hubspot(const std::vector<std::string>& argv);
 int run_benchling(const std::vector<std::string>& argv);

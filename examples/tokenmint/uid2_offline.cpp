@@ -31,6 +31,8 @@ const char* const usage =
     "  validate --base-url URL --api-key K --secret S --token T (--email|...) V   -> true / false\n"
     "  map      --base-url URL --api-key K --secret S (--email|--phone|--email-hash|--phone-hash) V...\n"
     "           -> JSON array aligned with the values\n"
+    "  keys     --base-url URL --api-key K --secret S (--bidstream | --sharing)\n"
+    "           -> the decrypted key answer JSON, unchanged (it holds key secrets: keep it safe)\n"
     "  Service errors: HTTP status, the operator's status and message on stderr, exit 1.\n"
     "\n"
     "offline:\n"
@@ -43,6 +45,12 @@ const char* const usage =
     "  encrypt-response --secret B64 --nonce HEX [--iv HEX --timestamp MS]\n"
     "  encrypt-response --refresh --key B64 [--iv HEX]    stdin: response JSON -> stdout: base64\n"
     "  normalize-email ADDR | hash-email ADDR | hash-phone PHONE\n"
+    "  decrypt-token    --keys FILE (--bidstream | --sharing) [--domain NAME] [--now MS] [--check-optout]\n"
+    "                   [--euid]   stdin: token -> {\"status\":\"success\",\"uid\":...}; another status:\n"
+    "                   {\"status\":\"<name>\"} on stdout, the reason on stderr, exit 1\n"
+    "  encrypt-token    --keys FILE --raw-uid B64 [--now MS] [--master-iv HEX --site-iv HEX] [--euid]\n"
+    "                   -> a v4 sharing token; a status name and exit 1 when it cannot encrypt\n"
+    "                   (FILE: a key answer as `keys` prints it)\n"
     "\n"
     "--secret may be left out when UID2_CLIENT_SECRET is set (keeps it out of `ps`).\n"
     "One trailing newline on stdin is ignored. --iv/--nonce/--timestamp are for reproducing\n"
@@ -179,6 +187,7 @@ int run_uid2(const std::vector<std::string>& argv) {
   const std::function<int(const std::vector<std::string>&)>* command = nullptr;
   if (auto it = commands.find(argv[0]); it != commands.end()) command = &it->second;
   else if (auto on = uid2_online_commands().find(argv[0]); on != uid2_online_commands().end()) command = &on->second;
+  else if (auto tk = uid2_token_commands().find(argv[0]); tk != uid2_token_commands().end()) command = &tk->second;
   if (command == nullptr) {
     std::cerr << "tokenmint uid2: unknown command '" << argv[0] << "'\n" << usage;
     return usage_error;

@@ -163,6 +163,44 @@ for args in (["uid2", "encrypt-request", "--secret", sec], ["uid2", "decrypt-req
         check(f"no secret in output {args[1]} {stdin!r}", sec.encode() not in out + err)
 
 # ---------------------------------------------------------------------------------------------
+# decrypt-token / encrypt-token offline: the published v4 vector and its keys.
+import tempfile  # noqa: E402
+tv = json.load(open(os.path.join(data, "uid2_tokens.json")))["advertising_tokens"][0]
+vdir = tempfile.mkdtemp()
+def key_file(name, extra_body):
+    body = {"identity_scope": "UID2", "keys": [
+        {"id": k["id"], "created": 1609459200, "activates": 1609459200, "expires": 2524608000, "secret": k["secret_b64"]}
+        for k in (tv["master_key"], tv["site_key"])], **extra_body}
+    path = os.path.join(vdir, name)
+    json.dump({"body": body, "status": "success"}, open(path, "w"))
+    return path
+vkeys = key_file("plain.json", {})
+at = str(tv["expected"]["created_ms"] + 1000)
+rc, out, err = run(["uid2", "decrypt-token", "--keys", vkeys, "--bidstream", "--now", at], tv["token"].encode())
+e = tv["expected"]
+check("decrypt-token: the published v4 vector", rc == 0 and json.loads(out) == {
+    "status": "success", "uid": e["uid"], "established": e["established_ms"], "site_id": e["site_id"], "site_key_site_id": 0,
+    "identity_type": "email", "version": 4, "client_side_generated": False, "expires": e["expires_ms"]}, f"{out!r} {err!r}")
+limited = key_file("limited.json", {"max_bidstream_lifetime_seconds": 259210})
+rc, out, err = run(["uid2", "decrypt-token", "--keys", limited, "--bidstream", "--now", at], tv["token"].encode())
+check("the vector's 20-year lifetime is refused with a limit", rc == 1 and out == b'{"status":"invalid_token_lifetime"}\n', out)
+rc, out, err = run(["uid2", "decrypt-token", "--keys", vkeys, "--bidstream", "--now", str(e["expires_ms"] + 1)], tv["token"].encode())
+check("expired vector", rc == 1 and out == b'{"status":"expired_token"}\n', out)
+sharing_keys = key_file("sharing.json", {"caller_site_id": 9000, "master_keyset_id": 1, "default_keyset_id": 2,
+                                          "token_expiry_seconds": "86400"})
+sk = json.load(open(sharing_keys))
+sk["body"]["keys"][0]["keyset_id"], sk["body"]["keys"][1]["keyset_id"] = 1, 2
+json.dump(sk, open(sharing_keys, "w"))
+ivargs = ["--master-iv", "0102030405060708090a0b0c", "--site-iv", "0c0b0a090807060504030201", "--now", at]
+rc1, t1, _ = run(["uid2", "encrypt-token", "--keys", sharing_keys, "--raw-uid", e["uid"], *ivargs])
+rc2, t2, _ = run(["uid2", "encrypt-token", "--keys", sharing_keys, "--raw-uid", e["uid"], *ivargs])
+check("encrypt-token with fixed IVs is reproducible", rc1 == 0 and t1 == t2 and len(t1.strip()) == 218, t1)
+rc, out, _ = run(["uid2", "decrypt-token", "--keys", sharing_keys, "--sharing", "--now", at], t1)
+check("encrypt-token output decrypts", rc == 0 and json.loads(out)["uid"] == e["uid"]
+      and json.loads(out)["expires"] == int(at) + 86_400_000, out)
+rc, out, _ = run(["uid2", "encrypt-token", "--keys", sharing_keys, "--raw-uid", "not-base64", "--now", at])
+check("encrypt-token bad raw UID", rc == 1 and out == b"encryption_failure\n", out)
+
 # Online subcommands against the sandbox operator.
 sandbox, info = start_sandbox(exe, "--api-key", "cli-key")
 try:
@@ -230,6 +268,52 @@ try:
     expect("unreadable ca file", ["uid2", "generate", "--base-url", url, *creds, "--ca-file", "/nonexistent.pem", "--email", "a@b.com"],
            b"", 1, err_contains="tls.ca_file")
     expect("refresh bad stdin", ["uid2", "refresh", "--base-url", url], b"{}", 1, err_contains="identity: missing member")
+    # Advertising tokens: a DSP and a sharer fetch the sandbox's keys, decrypt and encrypt offline.
+    import tempfile
+    keydir = tempfile.mkdtemp()
+    kfiles = {}
+    for role in ("bidstream", "sharing"):
+        rc, out, _ = online(["uid2", "keys", "--base-url", url, *creds, f"--{role}"])
+        doc = json.loads(out) if rc == 0 else {}
+        check(f"keys --{role} prints the key answer", rc == 0 and doc.get("status") == "success"
+              and len(doc["body"]["keys"]) == 2, out[:200])
+        kfiles[role] = os.path.join(keydir, role + ".json")
+        open(kfiles[role], "wb").write(out)
+    check("sharing keys carry the operator's string token_expiry_seconds",
+          json.load(open(kfiles["sharing"]))["body"].get("token_expiry_seconds") == "2592000")
+    rc, out, _ = online(["uid2", "map", "--base-url", url, *creds, "--email", "dsp@example.com"])
+    mapped_uid = json.loads(out)[0]["uid"] if rc == 0 else "?"
+    rc, out, _ = online(["uid2", "generate", "--base-url", url, *creds, "--email", "dsp@example.com"])
+    adtoken = json.loads(out)["advertising_token"] if rc == 0 else "x"
+    rc, out, err = run(["uid2", "decrypt-token", "--keys", kfiles["bidstream"], "--bidstream"], (adtoken + "\n").encode())
+    d = json.loads(out) if rc == 0 else {}
+    check("decrypt-token: the generated token holds the mapped raw UID2",
+          rc == 0 and list(d) == ["status", "uid", "established", "site_id", "site_key_site_id", "identity_type", "version",
+                                  "client_side_generated", "expires"]
+          and d["uid"] == mapped_uid and d["identity_type"] == "email" and d["version"] == 4 and d["site_id"] == 999
+          and d["client_side_generated"] is False, f"{out[:300]!r} {err[:200]!r}")
+    rc, out, err = run(["uid2", "encrypt-token", "--keys", kfiles["sharing"], "--raw-uid", mapped_uid])
+    shared = out.decode().strip()
+    check("encrypt-token prints a v4 token", rc == 0 and len(shared) == 219 and shared.startswith("A4"), f"{out!r} {err!r}")
+    rc, out, _ = run(["uid2", "decrypt-token", "--keys", kfiles["sharing"], "--sharing"], shared.encode())
+    check("a sharer decrypts it", rc == 0 and json.loads(out)["uid"] == mapped_uid, out[:200])
+    rc, out, err = run(["uid2", "decrypt-token", "--keys", kfiles["bidstream"], "--bidstream"], shared.encode())
+    check("a 30-day sharing token is not a bid token", rc == 1 and out == b'{"status":"invalid_token_lifetime"}\n'
+          and b"invalid_token_lifetime: " in err and err.count(b"\n") == 1, f"{out!r} {err!r}")
+    rc, out, err = run(["uid2", "decrypt-token", "--keys", kfiles["bidstream"], "--bidstream"], b"!!!!garbage")
+    check("garbage is invalid_payload", rc == 1 and out == b'{"status":"invalid_payload"}\n', f"{out!r} {err!r}")
+    rc, out, _ = online(["uid2", "keys", "--base-url", eurl, *creds, "--euid", "--bidstream"])
+    kfiles["euid"] = os.path.join(keydir, "euid.json")
+    open(kfiles["euid"], "wb").write(out)
+    rc, out, err = run(["uid2", "decrypt-token", "--keys", kfiles["euid"], "--bidstream", "--euid"], adtoken.encode())
+    check("EUID keys refuse a UID2 token", rc == 1 and out == b'{"status":"invalid_identity_scope"}\n', f"{out!r} {err!r}")
+    rc, out, err = run(["uid2", "encrypt-token", "--keys", kfiles["bidstream"], "--raw-uid", mapped_uid])
+    check("bidstream keys cannot encrypt", rc == 1 and out == b"not_authorized_for_master_key\n", f"{out!r} {err!r}")
+    expect("decrypt-token needs a role", ["uid2", "decrypt-token", "--keys", kfiles["sharing"]], b"x", 2)
+    expect("decrypt-token missing keys file", ["uid2", "decrypt-token", "--keys", "/nonexistent", "--sharing"], b"x", 1,
+           err_contains="cannot read")
+    expect("keys wrong api key", ["uid2", "keys", "--base-url", url, "--api-key", "nope", "--secret", secret, "--sharing"],
+           b"", 1, err_contains="HTTP 401")
     # A server that accepts and never answers: the --timeout deadline ends the call.
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
