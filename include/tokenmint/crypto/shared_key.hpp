@@ -17,15 +17,51 @@ namespace tokenmint::crypto {
 
 namespace detail {
 
-/// A small number per thread, handed out in the order threads first ask; it picks the slot a
-/// thread uses in every `shared_aes256_key`, so threads up to `shared_key_slots` never meet.
-inline std::size_t thread_slot() noexcept {
-  static std::atomic<std::size_t> next{0};
-  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed);
-  return mine;
-}
-
 inline constexpr std::size_t shared_key_slots = 16;
+
+/// The slot a thread uses in every `shared_aes256_key`: the lowest slot no live thread holds,
+/// taken on the thread's first call and given back when it ends, so up to `shared_key_slots`
+/// threads never meet, however many threads came and went before. Beyond that, threads share
+/// slots (still correct, see `shared_aes256_key`).
+class thread_slot_owner {
+ public:
+  thread_slot_owner() noexcept {
+    std::uint32_t used = taken().load(std::memory_order_relaxed);
+    for (;;) {
+      const std::uint32_t free = ~used & ((1u << shared_key_slots) - 1);
+      if (free == 0) {
+        static std::atomic<std::size_t> spill{0};
+        slot_ = spill.fetch_add(1, std::memory_order_relaxed) % shared_key_slots;
+        return;
+      }
+      const std::uint32_t bit = free & (0u - free);
+      if (taken().compare_exchange_weak(used, used | bit, std::memory_order_acq_rel)) {
+        slot_ = static_cast<std::size_t>(__builtin_ctz(bit));
+        owned_ = true;
+        return;
+      }
+    }
+  }
+  thread_slot_owner(const thread_slot_owner&) = delete;
+  thread_slot_owner& operator=(const thread_slot_owner&) = delete;
+  ~thread_slot_owner() {
+    if (owned_) taken().fetch_and(~(1u << slot_), std::memory_order_acq_rel);
+  }
+  std::size_t slot() const noexcept { return slot_; }
+
+ private:
+  static std::atomic<std::uint32_t>& taken() noexcept {
+    static std::atomic<std::uint32_t> bits{0};
+    return bits;
+  }
+  std::size_t slot_ = 0;
+  bool owned_ = false;
+};
+
+inline std::size_t thread_slot() noexcept {
+  thread_local const thread_slot_owner owner;
+  return owner.slot();
+}
 
 }  // namespace detail
 
@@ -33,7 +69,7 @@ inline constexpr std::size_t shared_key_slots = 16;
 /// the key's unique IV sequences), and CBC decryption for v2 tokens.
 ///
 /// An EVP context is keyed for one thread at a time, so the key keeps up to 16 keyed contexts
-/// per mode, one per thread slot (`detail::thread_slot()`), created the first time a thread
+/// per mode, one per thread slot (`detail::thread_slot()`: reused as threads end), created the first time a thread
 /// uses the key and kept until the key is destroyed. A call takes its slot's context with one
 /// atomic exchange and puts it back with one compare-exchange: no lock, no allocation, no key
 /// setup in steady state. Only when two threads share a slot (more than 16 threads) and meet

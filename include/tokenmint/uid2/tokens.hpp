@@ -299,15 +299,19 @@ inline decryption_status decrypt_token(const key_container* kc, std::string_view
     version = 3;
   } else if (head[1] == detail::version_v4) {
     version = 4;
-    // As issued: base64url, unpadded. Also standard base64, padded or not.
-    const bool standard = token.find_first_of("+/=") != std::string_view::npos;
-    a = standard ? base64::alphabet::standard : base64::alphabet::url;
-    p = token.back() == '=' ? base64::padding::required : base64::padding::none;
+    a = base64::alphabet::url;  // as issued: base64url, unpadded; standard base64 is tried below
+    p = base64::padding::none;
   } else {
     return done(decryption_status::version_not_supported);
   }
   std::array<std::uint8_t, detail::max_token_bytes> bytes;
-  const codec_result d = base64::decode(token, bytes, a, p);
+  codec_result d = base64::decode(token, bytes, a, p);
+  if (!d && version == 4 && d.offset < token.size() &&
+      (token[d.offset] == '+' || token[d.offset] == '/' || token[d.offset] == '=')) {
+    // A v4 token re-encoded in standard base64, padded or not (no scan on the usual path).
+    d = base64::decode(token, bytes, base64::alphabet::standard,
+                       token.back() == '=' ? base64::padding::required : base64::padding::none);
+  }
   if (!d || d.size < 2) return done(decryption_status::invalid_payload);
   const std::span<std::uint8_t> b(bytes.data(), d.size);
   if (version == 2) return done(detail::decrypt_v2(*kc, b, domain_or_app_name, now_ms, o, out));
