@@ -7,7 +7,7 @@
 #                              clang++-16 -Werror under ASan+UBSan, ThreadSanitizer, the fuzz corpora
 #   ./run.sh bench             Google Benchmark programs, compared side by side in one run
 #   ./run.sh build             build the tokenmint CLI only (g++; the tests build with ./run.sh test)
-#   ./run.sh fuzz NAME [SECS]  run one libFuzzer target (base64, request_envelope, response_envelope, json, http_response)
+#   ./run.sh fuzz NAME [SECS]  run one libFuzzer target (base64, request_envelope, response_envelope, json, http_response, decrypt_token, key_json)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -198,7 +198,7 @@ cmd_bench() {
 
 cmd_fuzz() {
   local name=${1:-} secs=${2:-60}
-  [[ -n $name ]] || { echo "usage: ./run.sh fuzz NAME [SECONDS]  (base64, request_envelope, response_envelope, json, http_response)" >&2; exit 2; }
+  [[ -n $name ]] || { echo "usage: ./run.sh fuzz NAME [SECONDS]  (base64, request_envelope, response_envelope, json, http_response, decrypt_token, key_json)" >&2; exit 2; }
   base_deps
   clang_deps
   build_fuzz

@@ -109,6 +109,10 @@ try:
     check("7_offline_building_blocks: the operator opens the envelope",
           opened.returncode == 0 and opened.stdout.strip() == '{"email_hash":"%s"}' % expected_hash,
           f"rc={opened.returncode} out={opened.stdout!r} err={opened.stderr!r}")
+    example("9_dsp_and_sharing", [info["uid2_base_url"]], uid2_env,
+            [r"dsp: 40000 tokens decrypted on 4 threads, 0 failed; raw UID2 of 44 characters, token v4",
+             r"dsp: garbage is invalid_payload",
+             r"sharing: success, a v4 token of 219 characters; the receiver got the same raw UID2"])
     # A public app over an hour of simulated time, against its own in-process sandbox; the
     # sandbox's access and refresh tokens start "access-" and "refresh-": never printed.
     out = example("8_hubspot_public_app", [], {},
