@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What `./run.sh demo` shows: the sandbox on 127.0.0.1, then the UID2 and EUID flows over real HTTP
-# with the `tokenmint` CLI (generate, refresh, validate, opt-out, consent, identity map), HubSpot
+# with the `tokenmint` CLI (generate, refresh, validate, opt-out, consent, identity map, a DSP
+# decrypting the token with the bidstream keys, sharers encrypting and decrypting), HubSpot
 # visitor tokens, Benchling client-credentials tokens and Alterian static tokens against the
 # sandbox's endpoints for them, then a look inside the envelope offline.
 set -euo pipefail
@@ -56,6 +57,28 @@ step "EUID with insufficient TCF consent" "tokenmint uid2 generate --euid --base
 step "Map identifiers to raw UID2s (results aligned with the input)" \
   "tokenmint uid2 map --base-url $UID2_URL --email jane.doe@example.com optout@example.com"
 "$T" uid2 map --base-url "$UID2_URL" --email jane.doe@example.com optout@example.com | python3 -m json.tool
+
+step "A DSP fetches the bidstream keys and decrypts the publisher's token locally (the raw UID2 equals the map's)" \
+  "tokenmint uid2 keys --bidstream --base-url $UID2_URL > bidstream.json; echo \$TOKEN | tokenmint uid2 decrypt-token --keys bidstream.json --bidstream"
+"$T" uid2 keys --bidstream --base-url "$UID2_URL" >"$WORK/bidstream.json"
+AD=$("$T" uid2 generate --base-url "$UID2_URL" --email jane.doe@example.com | python3 -c 'import sys,json; print(json.load(sys.stdin)["advertising_token"])')
+echo "$AD" | "$T" uid2 decrypt-token --keys "$WORK/bidstream.json" --bidstream | python3 -m json.tool
+RAW=$(echo "$AD" | "$T" uid2 decrypt-token --keys "$WORK/bidstream.json" --bidstream | python3 -c 'import sys,json; print(json.load(sys.stdin)["uid"])')
+
+step "A sharer encrypts the raw UID2 into a token; another participant decrypts it" \
+  "tokenmint uid2 keys --sharing ... > sharing.json; tokenmint uid2 encrypt-token --keys sharing.json --raw-uid \$RAW | tokenmint uid2 decrypt-token --keys sharing.json --sharing"
+"$T" uid2 keys --sharing --base-url "$UID2_URL" >"$WORK/sharing.json"
+"$T" uid2 encrypt-token --keys "$WORK/sharing.json" --raw-uid "$RAW" | tee "$WORK/shared.txt"
+"$T" uid2 decrypt-token --keys "$WORK/sharing.json" --sharing <"$WORK/shared.txt" | python3 -m json.tool
+
+step "A 30-day sharing token is not a bid token: a status, the reason on stderr, exit status 1" \
+  "tokenmint uid2 decrypt-token --keys bidstream.json --bidstream < shared.txt"
+"$T" uid2 decrypt-token --keys "$WORK/bidstream.json" --bidstream <"$WORK/shared.txt" 2>&1 || echo "(exit status $?)"
+
+if [[ -x ${EXAMPLES:-}/9_dsp_and_sharing ]]; then
+  step "The same in C++: a DSP decrypting on four threads, two sharers (example 9)" "examples/9_dsp_and_sharing $UID2_URL"
+  "$EXAMPLES/9_dsp_and_sharing" "$UID2_URL"
+fi
 
 step "A wrong API key: the HTTP status and the operator's words on stderr, exit status 1" \
   "tokenmint uid2 generate --base-url $UID2_URL --api-key wrong --email jane.doe@example.com"
