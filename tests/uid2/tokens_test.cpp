@@ -685,8 +685,8 @@ TEST(KeyStoreThreads, DecryptAndEncryptWhileRefreshing) {
       }
     });
   }
-  for (int round = 0; round < 200; ++round) ASSERT_TRUE(store.refresh_from_json(keys));
-  while (done.load() < 2000) std::this_thread::yield();
+  // Swap while the readers run: at least 200 swaps, and until they have done 5,000 calls.
+  for (int round = 0; round < 200 || done.load() < 5000; ++round) ASSERT_TRUE(store.refresh_from_json(keys));
   stop = true;
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);

@@ -8,10 +8,12 @@
 #include <tokenmint/detail/endian.hpp>
 #include <tokenmint/uid2/keys.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string_view>
