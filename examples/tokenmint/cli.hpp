@@ -84,6 +84,12 @@ class args {
   std::vector<std::string> positional_;
 };
 
+/// `--bidstream` or `--sharing`, exactly one: true for bidstream.
+inline bool bidstream_role(const args& a) {
+  if (a.flag("bidstream") == a.flag("sharing")) throw usage_failure("give exactly one of --bidstream, --sharing");
+  return a.flag("bidstream");
+}
+
 /// A decimal int64 option value; anything else is a data error that names the option.
 inline std::int64_t parse_int64(const std::string& text, const char* option) {
   std::int64_t v = 0;

@@ -14,10 +14,10 @@ int run_uid2(const std::vector<std::string>& argv);
 /// Usage text of `tokenmint uid2`.
 const char* uid2_usage();
 
-/// The online `tokenmint uid2` subcommands (generate, refresh, validate, map), by name.
+/// The online `tokenmint uid2` subcommands (generate, refresh, validate, map, keys), by name.
 const std::map<std::string, std::function<int(const std::vector<std::string>&)>>& uid2_online_commands();
 
-/// `tokenmint uid2 keys|decrypt-token|encrypt-token`, by name.
+/// `tokenmint uid2 decrypt-token|encrypt-token` (offline), by name.
 const std::map<std::string, std::function<int(const std::vector<std::string>&)>>& uid2_token_commands();
 
 /// `tokenmint hubspot|benchling|alterian ...`; argv excludes the group name.

@@ -1,4 +1,4 @@
-// `tokenmint uid2 generate|refresh|validate|map`: the UID2/EUID client over HTTPS, and
+// `tokenmint uid2 generate|refresh|validate|map|keys`: the UID2/EUID client over HTTPS, and
 // `tokenmint sandbox`: the local operator.
 #include "cli.hpp"
 #include "commands.hpp"
@@ -159,11 +159,21 @@ int map(const std::vector<std::string>& argv) {
   return ok;
 }
 
+int keys(const std::vector<std::string>& argv) {
+  const args a(argv, connection_options, {"euid", "bidstream", "sharing"});
+  a.no_positional();
+  const auto which = bidstream_role(a) ? uid2::key_endpoint::bidstream : uid2::key_endpoint::sharing;
+  online o(a, true);
+  // The user asked for the key answer: it goes to stdout as received (it holds key secrets).
+  print_line(o.run([&](auto& c) { return c.async_get_keys(which); }).reveal());
+  return ok;
+}
+
 }  // namespace
 
 const std::map<std::string, std::function<int(const std::vector<std::string>&)>>& uid2_online_commands() {
   static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
-      {"generate", generate}, {"refresh", refresh}, {"validate", validate}, {"map", map}};
+      {"generate", generate}, {"refresh", refresh}, {"validate", validate}, {"map", map}, {"keys", keys}};
   return commands;
 }
 

@@ -1,16 +1,13 @@
-// `tokenmint uid2 keys | decrypt-token | encrypt-token`: a DSP's and a sharing participant's
-// view of advertising tokens (the key endpoints online; decryption and encryption offline, with
-// a key answer saved by `keys`).
+// `tokenmint uid2 decrypt-token | encrypt-token`: a DSP's and a sharing participant's view of
+// advertising tokens, offline, with a key answer saved by `tokenmint uid2 keys`.
 #include "cli.hpp"
 #include "commands.hpp"
-#include "online.hpp"
 
 #include <tokenmint/codec/hex.hpp>
-#include <tokenmint/uid2/client.hpp>
+#include <tokenmint/json/write.hpp>
 #include <tokenmint/uid2/tokens.hpp>
 
 #include <chrono>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -18,18 +15,6 @@
 namespace tokenmint::cli {
 
 namespace {
-
-std::optional<std::string> option_or_env(const args& a, const char* name, const char* env) {
-  if (auto v = a.get(name)) return v;
-  if (const char* e = std::getenv(env); e != nullptr && *e != '\0') return std::string(e);
-  return std::nullopt;
-}
-
-/// `--bidstream` or `--sharing`, exactly one.
-bool bidstream_role(const args& a) {
-  if (a.flag("bidstream") == a.flag("sharing")) throw usage_failure("give exactly one of --bidstream, --sharing");
-  return a.flag("bidstream");
-}
 
 std::int64_t now_option(const args& a) {
   if (auto n = a.get("now")) return parse_int64(*n, "now");
@@ -85,33 +70,6 @@ std::string_view reason(uid2::encryption_status s) {
     case encryption_status::encryption_failure: return "--raw-uid must be standard base64 of 32 or 33 bytes (email or phone)";
   }
   return "";
-}
-
-int keys(const std::vector<std::string>& argv) {
-  const args a(argv, with(transport_option_names, {"api-key", "secret"}), {"euid", "bidstream", "sharing"});
-  a.no_positional();
-  const bool bidstream = bidstream_role(a);
-  online_session s(a);
-  uid2::client_options o;
-  o.base_url = a.require("base-url");
-  auto key = option_or_env(a, "api-key", "UID2_API_KEY");
-  auto secret = option_or_env(a, "secret", "UID2_CLIENT_SECRET");
-  if (!key) throw usage_failure("--api-key is required (or set UID2_API_KEY)");
-  if (!secret) throw usage_failure("--secret is required (or set UID2_CLIENT_SECRET)");
-  o.api_key = secret_string(std::move(*key));
-  o.client_secret = secret_string(std::move(*secret));
-  if (auto t = timeout_option(a)) o.call.timeout = *t;
-  const auto which = bidstream ? uid2::key_endpoint::bidstream : uid2::key_endpoint::sharing;
-  secret_string answer;
-  if (a.flag("euid")) {
-    euid::basic_client<https_transport> c(s.transport, o);
-    answer = s.run(c.async_get_keys(which));
-  } else {
-    uid2::basic_client<https_transport> c(s.transport, o);
-    answer = s.run(c.async_get_keys(which));
-  }
-  print_line(answer.reveal());  // the user asked for the key answer: it goes to stdout, as received
-  return ok;
 }
 
 int decrypt_token(const std::vector<std::string>& argv) {
@@ -171,7 +129,7 @@ int encrypt_token(const std::vector<std::string>& argv) {
 
 const std::map<std::string, std::function<int(const std::vector<std::string>&)>>& uid2_token_commands() {
   static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
-      {"keys", keys}, {"decrypt-token", decrypt_token}, {"encrypt-token", encrypt_token}};
+      {"decrypt-token", decrypt_token}, {"encrypt-token", encrypt_token}};
   return commands;
 }
 

@@ -503,7 +503,6 @@ TEST(KeyClients, PublisherTokenDecryptsForADspAndSharersExchangeTokens) {
       uid2::basic_bidstream_client<https_transport> dsp(f.transport, f.options());
       uid2::basic_sharing_client<https_transport> a(f.transport, f.options()), b(f.transport, f.options());
       check(dsp, a, b);
-      // A UID2 DSP refuses an EUID token: the scope differs.
     }
   }
 }

@@ -416,10 +416,8 @@ TEST(TokenDecrypt, V4InStandardBase64ButV3OnlyInStandard) {
   auto kc = parse_ok(base_body(s));
   EXPECT_EQ(decrypt(kc.get(), build_token(s, false)).status, decryption_status::success);
   s.version = 3;
-  std::string v3url = b64_encode(b64_decode(build_token(s)), true);
-  if (v3url.find_first_of("-_") != std::string::npos) {
-    EXPECT_EQ(decrypt(kc.get(), v3url).status, decryption_status::invalid_payload);
-  }
+  // v3 in base64url (unpadded) is refused, whichever characters it happens to contain.
+  EXPECT_EQ(decrypt(kc.get(), b64_encode(b64_decode(build_token(s)), true)).status, decryption_status::invalid_payload);
   s.uid = bytes(32, 0x41);  // a 32-byte raw UID (v2 style) inside a v4 token
   s.version = 4;
   const auto r = decrypt(kc.get(), build_token(s));

@@ -137,19 +137,12 @@ class shared_aes256_key {
   /// `out_size` gets the plaintext's length. errc::authentication_failed on bad padding.
   errc decrypt_cbc(const std::uint8_t* iv16, std::span<const std::uint8_t> ct, std::uint8_t* out,
                    std::size_t& out_size) const noexcept {
-    slot* s = slots();
-    const std::size_t i = detail::thread_slot() % detail::shared_key_slots;
-    EVP_CIPHER_CTX* ctx = s != nullptr ? s[i].cbc.exchange(nullptr, std::memory_order_acq_rel) : nullptr;
-    if (ctx == nullptr) ctx = detail::new_cbc_decrypt_context(key_.data()).release();
-    if (ctx == nullptr) return errc::crypto_backend;
-    const bool ok = detail::cbc_decrypt(ctx, iv16, ct, out, out_size);
-    EVP_CIPHER_CTX* empty = nullptr;
-    if (s == nullptr || !s[i].cbc.compare_exchange_strong(empty, ctx, std::memory_order_acq_rel)) EVP_CIPHER_CTX_free(ctx);
-    if (!ok) {
+    const auto make = [this]() noexcept { return detail::new_cbc_decrypt_context(key_.data()).release(); };
+    return with_slot(&slot::cbc, make, [&](EVP_CIPHER_CTX* ctx) noexcept {
+      if (detail::cbc_decrypt(ctx, iv16, ct, out, out_size)) return errc{};
       detail::cleanse(out, ct.size());
       return errc::authentication_failed;
-    }
-    return {};
+    });
   }
 
  private:
@@ -157,6 +150,9 @@ class shared_aes256_key {
     std::atomic<aes256_gcm*> gcm{nullptr};
     std::atomic<EVP_CIPHER_CTX*> cbc{nullptr};
   };
+
+  static void dispose(aes256_gcm* g) noexcept { delete g; }
+  static void dispose(EVP_CIPHER_CTX* c) noexcept { EVP_CIPHER_CTX_free(c); }
 
   /// The slot array, made by the first call on this key (null only if that allocation failed:
   /// calls then key a context each time).
@@ -170,21 +166,29 @@ class shared_aes256_key {
     return s;
   }
 
+  /// Runs `f(T*)` with this thread's slot's context of one mode (`member`): taken with one
+  /// exchange, put back with one compare-exchange; made by `make()` when the slot is empty (first
+  /// use, or another thread sharing the slot holds it), and freed if the slot was refilled meanwhile.
+  template <class T, class Make, class F>
+  errc with_slot(std::atomic<T*> slot::*member, Make make, F&& f) const noexcept {
+    slot* s = slots();
+    std::atomic<T*>* cell = s != nullptr ? &(s[detail::thread_slot() % detail::shared_key_slots].*member) : nullptr;
+    T* ctx = cell != nullptr ? cell->exchange(nullptr, std::memory_order_acq_rel) : nullptr;
+    if (ctx == nullptr) ctx = make();
+    if (ctx == nullptr) return errc::crypto_backend;
+    const errc r = f(ctx);
+    T* empty = nullptr;
+    if (cell == nullptr || !cell->compare_exchange_strong(empty, ctx, std::memory_order_acq_rel)) dispose(ctx);
+    return r;
+  }
+
   template <class F>
   errc with_gcm(F&& f) const noexcept {
-    slot* s = slots();
-    const std::size_t i = detail::thread_slot() % detail::shared_key_slots;
-    aes256_gcm* g = s != nullptr ? s[i].gcm.exchange(nullptr, std::memory_order_acq_rel) : nullptr;
-    if (g == nullptr) {
+    const auto make = [this]() noexcept -> aes256_gcm* {
       detail::cipher_ctx_ptr ctx = detail::new_gcm_context(key_.data());
-      if (!ctx) return errc::crypto_backend;
-      g = new (std::nothrow) aes256_gcm(std::move(ctx));
-      if (g == nullptr) return errc::crypto_backend;
-    }
-    const errc r = f(*g);
-    aes256_gcm* empty = nullptr;
-    if (s == nullptr || !s[i].gcm.compare_exchange_strong(empty, g, std::memory_order_acq_rel)) delete g;
-    return r;
+      return ctx ? new (std::nothrow) aes256_gcm(std::move(ctx)) : nullptr;
+    };
+    return with_slot(&slot::gcm, make, [&](aes256_gcm* g) noexcept { return f(*g); });
   }
 
   std::array<std::uint8_t, aes256_key_size> key_{};

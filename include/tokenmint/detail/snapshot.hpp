@@ -125,12 +125,6 @@ class snapshot_cell {
     for (int round = 0; round < 64 && reclaim() != 0; ++round) std::this_thread::yield();
   }
 
-  /// Snapshots replaced but not yet freed (a reader held them at the last publish).
-  std::size_t retired() const {
-    std::lock_guard<std::mutex> lock(writer_);
-    return retired_.size();
-  }
-
  private:
   // Frees every retired snapshot no hazard record points at; returns how many remain.
   std::size_t reclaim() {

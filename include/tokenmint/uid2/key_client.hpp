@@ -56,16 +56,12 @@ class basic_key_client {
   /// POST `/v2/key/bidstream` or `/v2/key/sharing`, then swap in the new keys (only if the whole
   /// answer parsed).
   asio::awaitable<result<void>> async_refresh_keys(service::call_overrides per_call = {}) {
-    auto text = co_await publisher_.async_get_keys(Role == key_role::bidstream ? key_endpoint::bidstream : key_endpoint::sharing,
-                                                   per_call);
+    auto text = co_await publisher_.async_get_keys(endpoint, per_call);
     if (!text) co_return std::move(text).error();
     auto ok = store_.refresh_from_json(text->reveal());
     if (!ok)
-      co_return tokenmint::error{
-          errc::invalid_response,
-          std::string(name(F)) + ' ' +
-              std::string(path_of(Role == key_role::bidstream ? key_endpoint::bidstream : key_endpoint::sharing)) + ": " +
-              ok.error().message};
+      co_return tokenmint::error{errc::invalid_response,
+                                 std::string(name(F)) + ' ' + std::string(path_of(endpoint)) + ": " + ok.error().message};
     co_return result<void>{};
   }
 
@@ -113,6 +109,8 @@ class basic_key_client {
   const key_store& keys() const noexcept { return store_; }
 
  private:
+  static constexpr key_endpoint endpoint = Role == key_role::bidstream ? key_endpoint::bidstream : key_endpoint::sharing;
+
   std::int64_t now() const noexcept { return options().call.clock ? options().call.clock->now_ms() : default_clock().now_ms(); }
 
   basic_client<Transport, F> publisher_;

@@ -88,28 +88,23 @@ inline bool sha256(std::span<const std::uint8_t> in, std::uint8_t (&out)[32]) no
   return true;
 }
 
-/// A context keyed for AES-256-GCM (key schedule computed here, once).
-inline cipher_ctx_ptr new_gcm_context(const std::uint8_t* key32) noexcept {
-  const EVP_CIPHER* cipher = aes_256_gcm();
+/// A context keyed for `cipher` (key schedule computed here, once), encrypting or decrypting.
+inline cipher_ctx_ptr new_keyed_context(const EVP_CIPHER* cipher, const std::uint8_t* key32, int enc) noexcept {
   if (cipher == nullptr) return nullptr;
   cipher_ctx_ptr ctx(EVP_CIPHER_CTX_new());
-  if (!ctx || EVP_CipherInit_ex2(ctx.get(), cipher, key32, nullptr, 1, nullptr) != 1) {
+  if (!ctx || EVP_CipherInit_ex2(ctx.get(), cipher, key32, nullptr, enc, nullptr) != 1) {
     ERR_clear_error();
     return nullptr;
   }
   return ctx;
 }
 
-/// A context keyed for AES-256-CBC decryption with PKCS#7 padding (key schedule computed once).
+/// A context keyed for AES-256-GCM.
+inline cipher_ctx_ptr new_gcm_context(const std::uint8_t* key32) noexcept { return new_keyed_context(aes_256_gcm(), key32, 1); }
+
+/// A context keyed for AES-256-CBC decryption with PKCS#7 padding.
 inline cipher_ctx_ptr new_cbc_decrypt_context(const std::uint8_t* key32) noexcept {
-  const EVP_CIPHER* cipher = aes_256_cbc();
-  if (cipher == nullptr) return nullptr;
-  cipher_ctx_ptr ctx(EVP_CIPHER_CTX_new());
-  if (!ctx || EVP_CipherInit_ex2(ctx.get(), cipher, key32, nullptr, 0, nullptr) != 1) {
-    ERR_clear_error();
-    return nullptr;
-  }
-  return ctx;
+  return new_keyed_context(aes_256_cbc(), key32, 0);
 }
 
 inline bool int_size(std::size_t n, int& out) noexcept {
