@@ -344,6 +344,13 @@ TEST(KeyContainer, ErrorsNameTheMember) {
   bad_key = base_body();
   bad_key["keys"][0]["id"] = 1.5;
   fails_with(answer(bad_key), "body.keys[0].id");
+  // A time whose milliseconds overflow int64 (the fuzzer's find, corpus key_json/activates_overflow).
+  for (const char* member : {"created", "activates", "expires"})
+    for (std::int64_t t : {std::int64_t{1609459201609459200}, std::int64_t{-1609459201609459200}}) {
+      bad_key = base_body();
+      bad_key["keys"][1][member] = t;
+      fails_with(answer(bad_key), std::string("body.keys[1].") + member + ": time out of range");
+    }
 }
 
 TEST(KeyContainer, LegacyLatestAnswerAndDefaults) {

@@ -276,9 +276,10 @@ inline result<std::unique_ptr<const key_container>> key_container::parse(std::st
       if (!v) return std::move(v).error();
       *field = *v;
     }
-    if (out.expires > std::numeric_limits<std::int64_t>::max() / 1000 ||
-        out.activates < std::numeric_limits<std::int64_t>::min() / 1000)
-      return detail::key_answer_error(path, "time out of range");
+    // Times are compared in milliseconds: each one, early or late, must survive the * 1000.
+    constexpr std::int64_t max_s = std::numeric_limits<std::int64_t>::max() / 1000;
+    for (auto [name, t] : {std::pair{"created", out.created}, std::pair{"activates", out.activates}, std::pair{"expires", out.expires}})
+      if (t > max_s || t < -max_s) return detail::key_answer_error(path + '.' + name, "time out of range");
     const json::value* secret = k.find("secret");
     if (secret == nullptr || secret->if_string() == nullptr) return detail::key_answer_error(path + ".secret", "missing");
     std::array<std::uint8_t, 33> raw{};  // one more than needed: a longer key is detected, not truncated
