@@ -71,8 +71,9 @@ bench_deps() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Builds. Meson picks up ccache by itself; -Werror in CI.
+# Builds, -Werror in CI. Meson uses ccache by itself only when CXX is unset, so cxx() adds it.
 werror() { [[ ${CI:-} == true ]] && echo true || echo false; }
+cxx() { if command -v ccache >/dev/null; then echo "ccache $1"; else echo "$1"; fi; }
 
 configure() {  # dir, extra meson args...
   local dir=$1; shift
@@ -85,24 +86,24 @@ configure() {  # dir, extra meson args...
 }
 
 build_gcc() {
-  CXX="g++" configure "$BUILD/gcc" -Dtests=true -Dexamples=true -Dwerror="$(werror)" -Dprism="$PRISM"
+  CXX="$(cxx g++)" configure "$BUILD/gcc" -Dtests=true -Dexamples=true -Dwerror="$(werror)" -Dprism="$PRISM"
   ninja -C "$BUILD/gcc" >&2
 }
 
 build_clang_asan() {
-  CXX="clang++-16" configure "$BUILD/clang-asan" -Dtests=true -Dexamples=true -Dwerror=true -Dprism="$PRISM" \
+  CXX="$(cxx clang++-16)" configure "$BUILD/clang-asan" -Dtests=true -Dexamples=true -Dwerror=true -Dprism="$PRISM" \
     -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized
   ninja -C "$BUILD/clang-asan" >&2
 }
 
 build_clang_tsan() {  # only what the `threads` suite runs
-  CXX="clang++-16" configure "$BUILD/clang-tsan" -Dtests=true -Dexamples=false -Dwerror=true \
+  CXX="$(cxx clang++-16)" configure "$BUILD/clang-tsan" -Dtests=true -Dexamples=false -Dwerror=true \
     -Db_sanitize=thread -Db_lundef=false -Dbuildtype=debugoptimized
   ninja -C "$BUILD/clang-tsan" tests/unit_crypto tests/unit_services tests/unit_uid2 >&2
 }
 
 build_fuzz() {
-  CXX="clang++-16" configure "$BUILD/fuzz" -Dtests=false -Dexamples=false -Dfuzzers=true -Dwerror="$(werror)" \
+  CXX="$(cxx clang++-16)" configure "$BUILD/fuzz" -Dtests=false -Dexamples=false -Dfuzzers=true -Dwerror="$(werror)" \
     -Dbuildtype=debugoptimized
   ninja -C "$BUILD/fuzz" >&2
 }
@@ -158,21 +159,21 @@ cmd_test() {
 
 cmd_build() {  # the library's CLI only; the tests build with `./run.sh test`
   base_deps
-  CXX="g++" configure "$BUILD/demo" -Dtests=false -Dexamples=true
+  CXX="$(cxx g++)" configure "$BUILD/demo" -Dtests=false -Dexamples=true
   ninja -C "$BUILD/demo" examples/tokenmint >&2
   log "built $BUILD/demo/examples/tokenmint"
 }
 
 cmd_demo() {
   base_deps
-  CXX="g++" configure "$BUILD/demo" -Dtests=false -Dexamples=true
+  CXX="$(cxx g++)" configure "$BUILD/demo" -Dtests=false -Dexamples=true
   ninja -C "$BUILD/demo" >&2
   TOKENMINT="$BUILD/demo/examples/tokenmint" EXAMPLES="$BUILD/demo/examples" bash "$ROOT/examples/demo.sh"
 }
 
 cmd_bench() {
   bench_deps
-  CXX="g++" configure "$BUILD/bench" -Dtests=false -Dexamples=false -Dbenchmarks=true -Dbuildtype=release
+  CXX="$(cxx g++)" configure "$BUILD/bench" -Dtests=false -Dexamples=false -Dbenchmarks=true -Dbuildtype=release
   ninja -C "$BUILD/bench" >&2
   local suite out status=0
   for suite in envelope json tokens; do

@@ -1,5 +1,6 @@
 // crypto/: SHA-256, AES-256-GCM known answers and tamper checks, IV sequence, CSPRNG pool, fork.
 #include <tokenmint/crypto/aes_gcm.hpp>
+#include <tokenmint/crypto/ecdh.hpp>
 #include <tokenmint/crypto/random.hpp>
 #include <tokenmint/crypto/sha256.hpp>
 #include <tokenmint/codec/hex.hpp>
@@ -126,6 +127,177 @@ TEST(Aes256Gcm, MovedFromFailsCleanly) {
   crypto::gcm_tag tag{};
   EXPECT_EQ(a.seal(crypto::gcm_iv{}, {}, nullptr, tag), errc::invalid_key);  // NOLINT(bugprone-use-after-move)
   EXPECT_EQ(b.seal(crypto::gcm_iv{}, {}, nullptr, tag), errc{});
+}
+
+namespace {
+struct gcm_vector {
+  const char* name;
+  const char *key, *iv, *aad, *pt, *ct, *tag;
+};
+// Published AES-256-GCM vectors with a 96-bit IV. McGrew & Viega, "The Galois/Counter Mode of
+// Operation" (the test cases SP 800-38D cites), cases 15 (no AAD) and 16 (20 bytes of AAD); NIST
+// CAVP gcmEncryptExtIV256.rsp, [PTlen = 128][AADlen = 128] Count = 0 and [PTlen = 0][AADlen = 128]
+// Count = 0. Cases 17 and 18 use 64- and 480-bit IVs, which this API (UID2's 12-byte IVs) does
+// not take.
+constexpr gcm_vector aad_vectors[] = {
+    {"gcm-spec 15", "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308", "cafebabefacedbaddecaf888", "",
+     "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b391aa"
+     "fd255",
+     "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898"
+     "015ad",
+     "b094dac5d93471bdec1a502270e3cc6c"},
+    {"gcm-spec 16", "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308", "cafebabefacedbaddecaf888",
+     "feedfacedeadbeeffeedfacedeadbeefabaddad2",
+     "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39",
+     "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662",
+     "76fc6ece0f4e1768cddf8853bb2d551b"},
+    {"cavp 256/96/128/128 #0", "92e11dcdaa866f5ce790fd24501f92509aacf4cb8b1339d50c9c1240935dd08b", "ac93a1a6145299bde902f21a",
+     "1e0889016f67601c8ebea4943bc23ad6", "2d71bcfa914e4ac045b2aa60955fad24", "8995ae2e6df3dbf96fac7b7137bae67f",
+     "eca5aa77d51d4a0a14d9c51e1da474ab"},
+};
+}  // namespace
+
+TEST(Aes256GcmAad, PublishedVectorsSealAndOpen) {
+  for (const auto& v : aad_vectors) {
+    SCOPED_TRACE(v.name);
+    auto key = crypto::aes256_gcm::create(from_hex(v.key)).value();
+    const auto iv = test::from_hex_array<12>(v.iv);
+    const auto aad = from_hex(v.aad), pt = from_hex(v.pt);
+    std::vector<std::uint8_t> ct(pt.size());
+    crypto::gcm_tag tag{};
+    ASSERT_EQ(key.seal(iv, aad, {std::span<const std::uint8_t>(pt)}, ct.data(), tag), errc{});
+    EXPECT_EQ(hex::encode(ct), v.ct);
+    EXPECT_EQ(hex::encode(tag), v.tag);
+    std::vector<std::uint8_t> back(ct.size());
+    ASSERT_EQ(key.open(iv, aad, ct, tag, back.data()), errc{});
+    EXPECT_EQ(back, pt);
+  }
+}
+
+TEST(Aes256GcmAad, AnyOtherAadFailsAndReleasesNothing) {
+  const auto& v = aad_vectors[1];
+  auto key = crypto::aes256_gcm::create(from_hex(v.key)).value();
+  const auto iv = test::from_hex_array<12>(v.iv);
+  const auto aad = from_hex(v.aad), ct = from_hex(v.ct);
+  const auto tag = test::from_hex_array<16>(v.tag);
+  auto fails = [&](std::span<const std::uint8_t> other) {
+    std::vector<std::uint8_t> out(ct.size(), 0xEE);
+    const bool refused = key.open(iv, other, ct, tag, out.data()) == errc::authentication_failed;
+    return refused && std::all_of(out.begin(), out.end(), [](std::uint8_t x) { return x == 0; });
+  };
+  for (std::size_t i = 0; i < aad.size(); ++i) {
+    auto flipped = aad;
+    flipped[i] ^= 0x01;
+    EXPECT_TRUE(fails(flipped)) << "flipped AAD byte " << i;
+  }
+  EXPECT_TRUE(fails({}));                                    // AAD left out
+  EXPECT_TRUE(fails(std::span(aad).first(aad.size() - 1)));  // one byte short
+  auto longer = aad;
+  longer.push_back(0);
+  EXPECT_TRUE(fails(longer));
+  // The no-AAD overload is the empty AAD: case 15's message under case 16's AAD does not open without it.
+  std::vector<std::uint8_t> out(ct.size());
+  EXPECT_EQ(key.open(iv, ct, tag, out.data()), errc::authentication_failed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// P-256 and ECDH: the operator's fixture pairs (tests/data/uid2_tokens.json, cstg_ecdh).
+
+namespace {
+const nlohmann::json& cstg() {
+  static const nlohmann::json v = test::load_json("uid2_tokens.json")["cstg_ecdh"];
+  return v;
+}
+std::string strip_prefix(const std::string& s) { return s.substr(9); }  // UID2-X-L- / UID2-Y-L-
+// Made with `openssl ecparam -name secp384r1 -genkey` and `openssl genpkey -algorithm ed25519`.
+constexpr const char* p384_spki =
+    "MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAEUyI2uYwoasuaUNsLra/+1SwXiLMu3tHGWrHLwmXvO5d6vVqEPrfRhsBiLMnadhuesxfTRjn9/"
+    "kP7qsHaKgptlsmoiJpmzSRNh8uIhf5O3pgFNWqgLixJt6kJJgizppyF";
+constexpr const char* p384_pkcs8 =
+    "MIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBDCDDPn2vGrAisfaN0yrhs/5yW+CVMcN12+t3FTcnqLtWcnLYcMXQptCjWu8kFtQ+"
+    "oehZANiAARTIja5jChqy5pQ2wutr/7VLBeIsy7e0cZascvCZe87l3q9WoQ+t9GGwGIsydp2G56zF9NGOf3+Q/uqwdoqCm2WyaiImmbNJE2Hy4iF/"
+    "k7emAU1aqAuLEm3qQkmCLOmnIU=";
+constexpr const char* ed25519_spki = "MCowBQYDK2VwAyEAbuSr+v2/K7eyrcD/SKFDhaR5j+hnQHV8/aS005iKnqc=";
+// The fixture server key with its point compressed (`openssl ec -conv_form compressed`).
+constexpr const char* server_compressed = "MDkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDIgACsziOqRXZ7II0uJusaMxxCxlxgj8el/MUYLFMtWfB71Q=";
+
+std::vector<std::uint8_t> b64(const std::string& s) {
+  std::vector<std::uint8_t> out(base64::max_decoded_size(s.size()));
+  const auto r = base64::decode(s, std::span<std::uint8_t>(out));
+  if (!r) throw std::runtime_error("bad base64 in test");
+  out.resize(r.size);
+  return out;
+}
+}  // namespace
+
+TEST(P256Ecdh, OperatorFixtureSharedSecretBothWays) {
+  const auto& v = cstg();
+  auto server_priv = crypto::p256_private_key::from_pkcs8_base64(strip_prefix(v["server_private_key"])).value();
+  auto client_priv = crypto::p256_private_key::from_pkcs8_base64(v["client_private_key_pkcs8_b64"].get<std::string>()).value();
+  auto server_pub = crypto::p256_public_key::from_spki_base64(strip_prefix(v["server_public_key"])).value();
+  auto client_pub = crypto::p256_public_key::from_spki_base64(v["client_public_key_spki_b64"].get<std::string>()).value();
+  // Each private key's public half is the published public key, byte for byte.
+  EXPECT_EQ(server_priv.public_key_base64(), strip_prefix(v["server_public_key"]));
+  EXPECT_EQ(client_priv.public_key_base64(), v["client_public_key_spki_b64"].get<std::string>());
+  EXPECT_EQ(client_pub.spki_base64(), v["client_public_key_spki_b64"].get<std::string>());
+  const auto a = client_priv.derive(server_pub).value();
+  const auto b = server_priv.derive(client_pub).value();
+  EXPECT_EQ(hex::encode(a.reveal()), v["shared_secret_hex"].get<std::string>());
+  EXPECT_EQ(hex::encode(b.reveal()), v["shared_secret_hex"].get<std::string>());
+}
+
+TEST(P256Ecdh, FreshKeysAgreeAndDiffer) {
+  auto a = crypto::p256_private_key::generate().value();
+  auto b = crypto::p256_private_key::generate().value();
+  EXPECT_EQ(a.public_key_der().size(), 91u);
+  EXPECT_NE(a.public_key_der(), b.public_key_der());
+  const auto ab = a.derive(b.public_key().value()).value();
+  const auto ba = b.derive(a.public_key().value()).value();
+  EXPECT_EQ(ab.reveal(), ba.reveal());
+  // The public half re-imports as the same key, and it holds no private scalar: only the SPKI.
+  EXPECT_EQ(crypto::p256_public_key::from_spki_der(a.public_key_der()).value().spki_der(), a.public_key_der());
+}
+
+TEST(P256Ecdh, CompressedPointImportsAndExportsUncompressed) {
+  auto k = crypto::p256_public_key::from_spki_base64(server_compressed).value();
+  EXPECT_EQ(k.spki_base64(), strip_prefix(cstg()["server_public_key"]));
+}
+
+TEST(P256Ecdh, BadPublicKeysAreClearErrors) {
+  auto fails_with = [](std::string_view b64text, std::string_view message) {
+    auto r = crypto::p256_public_key::from_spki_base64(b64text);
+    ASSERT_FALSE(r) << message;
+    EXPECT_EQ(r.error().code, errc::invalid_key);
+    EXPECT_EQ(r.error().message, message);
+  };
+  fails_with(p384_spki, "P-256 public key: on curve secp384r1, P-256 (prime256v1) expected");
+  fails_with(ed25519_spki, "P-256 public key: not an EC key (P-256 expected)");
+  fails_with("not base64!", "P-256 public key: not base64");
+  fails_with("", "P-256 public key: not valid DER");
+  fails_with("MAMCAQE=", "P-256 public key: not valid DER");  // SEQUENCE { INTEGER 1 }
+  // The fixture key with its y coordinate changed: well-formed, but off the curve.
+  auto der = b64(strip_prefix(cstg()["server_public_key"]));
+  der.back() ^= 0x01;
+  auto r = crypto::p256_public_key::from_spki_der(der);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "P-256 public key: the point is not on the P-256 curve");
+  // Truncated, and with a byte after it.
+  der.back() ^= 0x01;
+  EXPECT_EQ(crypto::p256_public_key::from_spki_der(std::span(der).first(der.size() - 1)).error().code, errc::invalid_key);
+  der.push_back(0);
+  EXPECT_EQ(crypto::p256_public_key::from_spki_der(der).error().message, "P-256 public key: not valid DER");
+}
+
+TEST(P256Ecdh, BadPrivateKeysAreClearErrors) {
+  auto r = crypto::p256_private_key::from_pkcs8_base64(p384_pkcs8);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::invalid_key);
+  EXPECT_EQ(r.error().message, "P-256 private key: on curve secp384r1, P-256 (prime256v1) expected");
+  // A public key where a private one belongs.
+  r = crypto::p256_private_key::from_pkcs8_base64(strip_prefix(cstg()["server_public_key"]));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "P-256 private key: not valid DER");
+  EXPECT_EQ(crypto::p256_private_key::from_pkcs8_base64("%%%").error().message, "P-256 private key: not base64");
 }
 
 TEST(IvSequence, PrefixThenBigEndianCounter) {

@@ -77,8 +77,15 @@ class aes256_gcm {
   /// unless reproducing a test vector.
   errc seal(const gcm_iv& iv, std::initializer_list<std::span<const std::uint8_t>> parts, std::uint8_t* out,
             gcm_tag& tag) noexcept {
+    return seal(iv, {}, parts, out, tag);
+  }
+
+  /// As above, and the tag also authenticates `aad` (additional authenticated data: bound to
+  /// the message, not encrypted, not written to `out`). Empty `aad` is the call above.
+  errc seal(const gcm_iv& iv, std::span<const std::uint8_t> aad, std::initializer_list<std::span<const std::uint8_t>> parts,
+            std::uint8_t* out, gcm_tag& tag) noexcept {
     if (!ctx_) return errc::invalid_key;
-    if (!detail::gcm_seal(ctx_.get(), iv.data(), parts, out, tag.data())) return errc::crypto_backend;
+    if (!detail::gcm_seal(ctx_.get(), iv.data(), parts, out, tag.data(), aad)) return errc::crypto_backend;
     ++sealed_;
     return {};
   }
@@ -86,8 +93,15 @@ class aes256_gcm {
   /// Decrypt `ciphertext` into `out` (which may be `ciphertext.data()`) and verify the 16-byte
   /// tag. On errc::authentication_failed nothing is released: `out` is wiped.
   errc open(const gcm_iv& iv, std::span<const std::uint8_t> ciphertext, const gcm_tag& tag, std::uint8_t* out) noexcept {
+    return open(iv, {}, ciphertext, tag, out);
+  }
+
+  /// As above, for a message sealed with additional authenticated data `aad`: a different
+  /// `aad` (one byte flipped, or none) fails with errc::authentication_failed.
+  errc open(const gcm_iv& iv, std::span<const std::uint8_t> aad, std::span<const std::uint8_t> ciphertext, const gcm_tag& tag,
+            std::uint8_t* out) noexcept {
     if (!ctx_) return errc::invalid_key;
-    if (!detail::gcm_open(ctx_.get(), iv.data(), ciphertext, tag.data(), out)) {
+    if (!detail::gcm_open(ctx_.get(), iv.data(), ciphertext, tag.data(), out, aad)) {
       detail::cleanse(out, ciphertext.size());
       return errc::authentication_failed;
     }

@@ -1,15 +1,18 @@
 // The one place tokenmint talks to OpenSSL's EVP and RAND APIs: RAII wrappers, fetched
-// algorithms, and error translation. Everything else calls these functions.
+// algorithms, P-256 keys and ECDH, and error translation. Everything else calls these functions.
 #pragma once
 
 #include <tokenmint/detail/cleanse.hpp>
 #include <tokenmint/detail/config.hpp>
 
 #include <openssl/crypto.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstddef>
 #include <cstdint>
@@ -113,11 +116,21 @@ inline bool int_size(std::size_t n, int& out) noexcept {
   return true;
 }
 
-/// Seal the concatenation of `parts` into `out` with a 12-byte IV; only the IV is set, so the
-/// key schedule of `ctx` is reused. Writes exactly the plaintext's length plus a 16-byte tag.
+/// Feed additional authenticated data to a GCM context between IV and data (none: no call).
+inline bool gcm_aad(EVP_CIPHER_CTX* ctx, std::span<const std::uint8_t> aad) noexcept {
+  if (aad.empty()) return true;
+  int inl = 0, outl = 0;
+  if (!int_size(aad.size(), inl) || EVP_CipherUpdate(ctx, nullptr, &outl, aad.data(), inl) != 1) return ERR_clear_error(), false;
+  return true;
+}
+
+/// Seal the concatenation of `parts` into `out` with a 12-byte IV, authenticating `aad` too;
+/// only the IV is set, so the key schedule of `ctx` is reused. Writes exactly the plaintext's
+/// length plus a 16-byte tag.
 inline bool gcm_seal(EVP_CIPHER_CTX* ctx, const std::uint8_t* iv12, std::initializer_list<std::span<const std::uint8_t>> parts,
-                     std::uint8_t* out, std::uint8_t* tag16) noexcept {
+                     std::uint8_t* out, std::uint8_t* tag16, std::span<const std::uint8_t> aad = {}) noexcept {
   if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, iv12, 1, nullptr) != 1) return ERR_clear_error(), false;
+  if (!gcm_aad(ctx, aad)) return false;
   std::uint8_t* p = out;
   for (const auto& part : parts) {
     if (part.empty()) continue;
@@ -131,13 +144,15 @@ inline bool gcm_seal(EVP_CIPHER_CTX* ctx, const std::uint8_t* iv12, std::initial
   return true;
 }
 
-/// Open `ct` into `out` (which may be `ct` itself). Returns false on a tag mismatch or any
-/// failure; the caller must then discard (and wipe) whatever was written to `out`.
+/// Open `ct` into `out` (which may be `ct` itself), authenticating `aad` too. Returns false on a
+/// tag mismatch or any failure; the caller must then discard (and wipe) whatever was written to
+/// `out`.
 inline bool gcm_open(EVP_CIPHER_CTX* ctx, const std::uint8_t* iv12, std::span<const std::uint8_t> ct, const std::uint8_t* tag16,
-                     std::uint8_t* out) noexcept {
+                     std::uint8_t* out, std::span<const std::uint8_t> aad = {}) noexcept {
   int inl = 0, outl = 0;
   if (!int_size(ct.size(), inl)) return false;
   if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, iv12, 0, nullptr) != 1) return ERR_clear_error(), false;
+  if (!gcm_aad(ctx, aad)) return false;
   if (inl > 0 && EVP_DecryptUpdate(ctx, out, &outl, ct.data(), inl) != 1) return ERR_clear_error(), false;
   // The tag length is fixed at 16 here: OpenSSL itself would accept a truncated tag.
   if (EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, const_cast<std::uint8_t*>(tag16)) != 1) return ERR_clear_error(), false;
@@ -157,6 +172,133 @@ inline bool cbc_decrypt(EVP_CIPHER_CTX* ctx, const std::uint8_t* iv16, std::span
   if (EVP_DecryptUpdate(ctx, out, &outl, ct.data(), inl) != 1) return ERR_clear_error(), false;
   if (EVP_DecryptFinal_ex(ctx, out + outl, &finl) != 1) return ERR_clear_error(), false;
   out_size = static_cast<std::size_t>(outl + finl);
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// P-256 (prime256v1) keys and ECDH.
+
+struct pkey_free {
+  void operator()(EVP_PKEY* k) const noexcept { EVP_PKEY_free(k); }  // private scalars are cleared by OpenSSL
+};
+using pkey_ptr = std::unique_ptr<EVP_PKEY, pkey_free>;
+struct pkey_ctx_free {
+  void operator()(EVP_PKEY_CTX* c) const noexcept { EVP_PKEY_CTX_free(c); }
+};
+using pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, pkey_ctx_free>;
+
+/// Another owner of `k` (a reference count; EVP_PKEY is immutable once built); null for null.
+inline pkey_ptr pkey_share(EVP_PKEY* k) noexcept {
+  if (k == nullptr || EVP_PKEY_up_ref(k) != 1) return ERR_clear_error(), pkey_ptr();
+  return pkey_ptr(k);
+}
+
+/// Why a key was refused, for the caller to word.
+enum class ec_key_problem : unsigned char { none, bad_der, not_ec, wrong_curve, not_on_curve, backend };
+
+/// Whether `der` is shaped as a P-256 SubjectPublicKeyInfo (id-ecPublicKey, prime256v1, a
+/// 65-byte uncompressed or 33-byte compressed point): when OpenSSL then refuses it, the point is
+/// what is wrong. (OpenSSL's decoder reports every failure as "decode error".)
+inline bool shaped_as_p256_spki(std::span<const std::uint8_t> der) noexcept {
+  static constexpr std::uint8_t algorithm[] = {0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+                                               0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07};
+  const bool uncompressed = der.size() == 91 && der[1] == 0x59 && der[24] == 0x42 && der[26] == 0x04;
+  const bool compressed = der.size() == 59 && der[1] == 0x39 && der[24] == 0x22 && (der[26] == 0x02 || der[26] == 0x03);
+  return (uncompressed || compressed) && der[0] == 0x30 && der[23] == 0x03 && der[25] == 0x00 &&
+         std::equal(std::begin(algorithm), std::end(algorithm), der.begin() + 2);
+}
+
+/// What kind of key `k` is, as far as P-256 goes: none when it is an EC key on prime256v1.
+inline ec_key_problem p256_kind(EVP_PKEY* k) noexcept {
+  if (EVP_PKEY_is_a(k, "EC") != 1) return ERR_clear_error(), ec_key_problem::not_ec;
+  char name[80];
+  std::size_t len = 0;
+  if (EVP_PKEY_get_group_name(k, name, sizeof name, &len) != 1) return ERR_clear_error(), ec_key_problem::wrong_curve;
+  return std::string_view(name, len) == "prime256v1" ? ec_key_problem::none : ec_key_problem::wrong_curve;
+}
+
+/// The group name of an EC key (for messages), or "" when it has none.
+inline std::string ec_group_name(EVP_PKEY* k) {
+  char name[80];
+  std::size_t len = 0;
+  if (EVP_PKEY_get_group_name(k, name, sizeof name, &len) != 1) return ERR_clear_error(), std::string();
+  return std::string(name, len);
+}
+
+/// A P-256 public key from a DER SubjectPublicKeyInfo (all of `der`, nothing after it); the
+/// point is checked to lie on the curve. On `wrong_curve`, `out` holds the key (to name its curve).
+inline ec_key_problem p256_from_spki_der(std::span<const std::uint8_t> der, pkey_ptr& out) noexcept {
+  if (der.empty() || der.size() > static_cast<std::size_t>(LONG_MAX)) return ec_key_problem::bad_der;
+  const unsigned char* p = der.data();
+  pkey_ptr k(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+  if (!k) return ERR_clear_error(), shaped_as_p256_spki(der) ? ec_key_problem::not_on_curve : ec_key_problem::bad_der;
+  if (p != der.data() + der.size()) return ec_key_problem::bad_der;
+  if (const auto kind = p256_kind(k.get()); kind != ec_key_problem::none) {
+    if (kind == ec_key_problem::wrong_curve) out = std::move(k);  // for the caller to name its curve
+    return kind;
+  }
+  pkey_ctx_ptr c(EVP_PKEY_CTX_new_from_pkey(nullptr, k.get(), nullptr));
+  if (!c) return ERR_clear_error(), ec_key_problem::backend;
+  if (EVP_PKEY_public_check(c.get()) != 1) return ERR_clear_error(), ec_key_problem::not_on_curve;
+  // A compressed point is accepted; the key is re-encoded uncompressed, as the operator sends it.
+  if (EVP_PKEY_set_utf8_string_param(k.get(), OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT, "uncompressed") != 1)
+    return ERR_clear_error(), ec_key_problem::backend;
+  out = std::move(k);
+  return ec_key_problem::none;
+}
+
+/// A P-256 private key from an unencrypted PKCS#8 PrivateKeyInfo (DER, all of `der`); the
+/// public point is computed when the encoding leaves it out, and the pair is checked. On
+/// `wrong_curve`, `out` holds the key (to name its curve).
+inline ec_key_problem p256_from_pkcs8_der(std::span<const std::uint8_t> der, pkey_ptr& out) noexcept {
+  if (der.empty() || der.size() > static_cast<std::size_t>(LONG_MAX)) return ec_key_problem::bad_der;
+  const unsigned char* p = der.data();
+  PKCS8_PRIV_KEY_INFO* p8 = d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(der.size()));
+  if (p8 == nullptr) return ERR_clear_error(), ec_key_problem::bad_der;
+  const bool whole = p == der.data() + der.size();
+  pkey_ptr k(whole ? EVP_PKCS82PKEY(p8) : nullptr);
+  PKCS8_PRIV_KEY_INFO_free(p8);  // wipes its copy of the private key
+  if (!whole) return ec_key_problem::bad_der;
+  if (!k) return ERR_clear_error(), ec_key_problem::bad_der;
+  if (const auto kind = p256_kind(k.get()); kind != ec_key_problem::none) {
+    if (kind == ec_key_problem::wrong_curve) out = std::move(k);  // for the caller to name its curve
+    return kind;
+  }
+  pkey_ctx_ptr c(EVP_PKEY_CTX_new_from_pkey(nullptr, k.get(), nullptr));
+  if (!c) return ERR_clear_error(), ec_key_problem::backend;
+  if (EVP_PKEY_pairwise_check(c.get()) != 1) return ERR_clear_error(), ec_key_problem::not_on_curve;
+  out = std::move(k);
+  return ec_key_problem::none;
+}
+
+/// A fresh P-256 key pair from OpenSSL's CSPRNG; null on failure.
+inline pkey_ptr p256_generate() noexcept {
+  pkey_ptr k(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  if (!k) ERR_clear_error();
+  return k;
+}
+
+/// The public half of `k` as DER SubjectPublicKeyInfo (uncompressed point) into `out`, which
+/// has room for `cap` bytes; the length written, 0 on failure.
+inline std::size_t spki_der(EVP_PKEY* k, std::uint8_t* out, std::size_t cap) noexcept {
+  const int n = i2d_PUBKEY(k, nullptr);
+  if (n <= 0 || static_cast<std::size_t>(n) > cap) return ERR_clear_error(), 0;
+  unsigned char* p = out;
+  if (i2d_PUBKEY(k, &p) != n) return ERR_clear_error(), 0;
+  return static_cast<std::size_t>(n);
+}
+
+/// ECDH: the raw shared secret (the x coordinate, 32 bytes for P-256) of `priv` and `peer`,
+/// both P-256 keys already checked on import. No KDF.
+inline bool ecdh_derive(EVP_PKEY* priv, EVP_PKEY* peer, std::uint8_t* out32) noexcept {
+  pkey_ctx_ptr c(EVP_PKEY_CTX_new_from_pkey(nullptr, priv, nullptr));
+  std::size_t len = 32;
+  if (!c || EVP_PKEY_derive_init(c.get()) != 1 || EVP_PKEY_derive_set_peer_ex(c.get(), peer, 0) != 1 ||
+      EVP_PKEY_derive(c.get(), out32, &len) != 1 || len != 32) {
+    ERR_clear_error();
+    cleanse(out32, 32);
+    return false;
+  }
   return true;
 }
 
