@@ -18,12 +18,15 @@
 #include <tokenmint/hubspot/oauth_client_impl.hpp>
 #include <tokenmint/transport/detail/https_transport_impl.hpp>
 #include <tokenmint/uid2/client_impl.hpp>
+#include <tokenmint/uid2/client_side_client_impl.hpp>
 
 namespace tokenmint {
 
 // The clients over the default transport, declared `extern template` by their headers.
 template class uid2::basic_client<https_transport, uid2::flavour::uid2>;
 template class uid2::basic_client<https_transport, uid2::flavour::euid>;
+template class uid2::basic_client_side_client<https_transport, uid2::flavour::uid2>;
+template class uid2::basic_client_side_client<https_transport, uid2::flavour::euid>;
 template class hubspot::basic_client<https_transport>;
 template class hubspot::basic_oauth_client<https_transport>;
 template class hubspot::basic_refresh_token_source<https_transport>;

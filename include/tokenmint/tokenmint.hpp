@@ -15,6 +15,7 @@
 #include <tokenmint/codec/utf8.hpp>
 
 #include <tokenmint/crypto/aes_gcm.hpp>
+#include <tokenmint/crypto/ecdh.hpp>
 #include <tokenmint/crypto/random.hpp>
 #include <tokenmint/crypto/sha256.hpp>
 #include <tokenmint/crypto/shared_key.hpp>
@@ -45,6 +46,8 @@
 
 #include <tokenmint/uid2/blocking.hpp>
 #include <tokenmint/uid2/client.hpp>
+#include <tokenmint/uid2/client_side.hpp>
+#include <tokenmint/uid2/client_side_client.hpp>
 #include <tokenmint/uid2/envelope.hpp>
 #include <tokenmint/uid2/flavour.hpp>
 #include <tokenmint/uid2/identity.hpp>

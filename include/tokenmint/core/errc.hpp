@@ -48,6 +48,8 @@ enum class errc : int {
   invalid_response,        ///< a success answer not in the documented shape (bad JSON, missing fields)
   rate_limited,            ///< the service refused the call for its rate limit (HTTP 429) and retrying did not help
   client_secret_rejected,  ///< the UID2/EUID operator could not open the request: the client secret is wrong
+  invalid_http_origin,     ///< client-side generate: the operator does not accept this Origin for the subscription (HTTP 403)
+  invalid_app_name,        ///< client-side generate: the operator does not accept this app name for the subscription (HTTP 403)
 };
 
 namespace detail {
@@ -91,6 +93,8 @@ class error_category final : public std::error_category {
       case errc::invalid_response: return "invalid response from the service";
       case errc::rate_limited: return "rate limited by the service";
       case errc::client_secret_rejected: return "client secret rejected by the operator";
+      case errc::invalid_http_origin: return "HTTP origin not allowed for this subscription";
+      case errc::invalid_app_name: return "app name not allowed for this subscription";
     }
     return "unknown tokenmint error";
   }

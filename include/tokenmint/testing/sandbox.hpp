@@ -13,7 +13,9 @@
 #include <tokenmint/testing/detail/tcf.hpp>
 #include <tokenmint/testing/http_server.hpp>
 #include <tokenmint/testing/services.hpp>
+#include <tokenmint/testing/uid2_client_side.hpp>
 #include <tokenmint/testing/uid2_envelope.hpp>
+#include <tokenmint/uid2/client_side.hpp>
 #include <tokenmint/uid2/envelope.hpp>
 #include <tokenmint/uid2/keys.hpp>
 #include <tokenmint/uid2/models.hpp>
@@ -46,9 +48,18 @@ struct sandbox_options {
   std::uint64_t tcf_vendor_id = 21;  ///< the vendor whose consent an EUID TCF string must carry
   /// The publisher's (and sharing caller's) site: advertising tokens carry it, the key
   /// endpoints list its domain and app names (what a client-side-generated token is checked
-  /// against).
+  /// against), and client-side generate checks `Origin` against its domains and `app_name`
+  /// against its app names (case-insensitively).
   std::int64_t site_id = 999;
-  std::vector<std::string> site_domains = {"example.com", "com.example.app"};
+  std::vector<std::string> site_domains = {"example.com"};
+  std::vector<std::string> site_app_names = {"com.example.app"};
+  /// Client-side generate: the operator's key pair for `cstg_subscription_id`, as PKCS#8 DER in
+  /// base64, bare or as the portal writes it (`UID2-Y-<env>-...`). By default the operator's own
+  /// test fixture pair (public half `UID2-X-L-MFkwEwYH...NlwzNQg==`), so that any client can target
+  /// the sandbox with published values.
+  std::string cstg_private_key =
+      "UID2-Y-L-MEECAQAwEwYHKoZIzj0CAQYIKoZIzj0DAQcEJzAlAgEBBCBop1Dw/IwDcstgicr/3tDoyR3OIpgAWgw8mD6oTO+1ug==";
+  std::string cstg_subscription_id = "4WvryDGbR5";
   /// HubSpot, Benchling and Alterian endpoints served beside the operator (their clock defaults
   /// to `clock`).
   services_options services;
@@ -76,6 +87,13 @@ class sandbox_operator {
     auto key = uid2::make_key(opt.client_secret, "client_secret");
     if (!key) return std::move(key).error();
     op->secret_key_.emplace(std::move(*key));
+    std::string_view cstg = opt.cstg_private_key;
+    if (cstg.size() > uid2::server_key_prefix_size && (cstg.starts_with("UID2-Y-") || cstg.starts_with("EUID-Y-")))
+      cstg.remove_prefix(uid2::server_key_prefix_size);
+    auto cstg_key = crypto::p256_private_key::from_pkcs8_base64(cstg);
+    if (!cstg_key) return error{cstg_key.error().code, "cstg_private_key: " + cstg_key.error().message};
+    op->cstg_key_.emplace(std::move(*cstg_key));
+    if (opt.cstg_subscription_id.empty()) return error{errc::invalid_argument, "cstg_subscription_id: empty"};
     std::array<std::uint8_t, 32> token_raw{};
     if (crypto::random_bytes(token_raw) != errc{} || crypto::random_bytes(op->map_salt_) != errc{})
       return error{errc::crypto_backend, "sandbox: no randomness"};
@@ -101,6 +119,12 @@ class sandbox_operator {
 
   const sandbox_options& options() const noexcept { return options_; }
 
+  /// The client-side server public key as the portal gives it: `UID2-X-L-<base64 SPKI>`, or
+  /// `EUID-X-L-...` for EUID clients.
+  std::string cstg_public_key(uid2::flavour f) const {
+    return std::string(f == uid2::flavour::euid ? "EUID-X-L-" : "UID2-X-L-") + cstg_key_->public_key_base64();
+  }
+
   http::response handle(const http::incoming_request& req) {
     std::string_view path = req.path();
     uid2::flavour f = uid2::flavour::uid2;
@@ -109,12 +133,13 @@ class sandbox_operator {
       path.remove_prefix(5);
     }
     const bool keys = path == "/v2/key/sharing" || path == "/v2/key/bidstream" || path == "/v2/key/latest";
-    const bool known = keys || path == "/v2/token/generate" || path == "/v2/token/refresh" || path == "/v2/token/validate" ||
-                       path == "/v3/identity/map";
+    const bool known = keys || path == "/v2/token/client-generate" || path == "/v2/token/generate" ||
+                       path == "/v2/token/refresh" || path == "/v2/token/validate" || path == "/v3/identity/map";
     if (!known) return plain(404, {{"status", "error"}, {"message", "Unknown endpoint " + std::string(req.path())}});
     if (req.method != "POST") return plain(405, {{"status", "error"}, {"message", "Method Not Allowed"}});
     if (req.body.size() > uid2::max_body_size) return plain(413, {{"status", "error"}, {"message", "Request Entity Too Large"}});
     if (path == "/v2/token/refresh") return refresh(req, f);
+    if (path == "/v2/token/client-generate") return client_generate(req, f);
     if (!authorized(req)) return unauthorized();
     std::vector<std::uint8_t> scratch;
     auto opened = open_request(*secret_key_, req.body, now(), f, scratch);
@@ -153,8 +178,9 @@ class sandbox_operator {
     }
     if (which == uid2::key_endpoint::latest)
       return json::write(json::value(json::value::object_type{{"body", std::move(keys)}, {"status", "success"}}));
-    json::value::array_type names;
-    for (const auto& d : options_.site_domains) names.emplace_back(d);
+    json::value::array_type names;  // the operator lists the site's app names beside its domains
+    for (const auto* list : {&options_.site_domains, &options_.site_app_names})
+      for (const auto& d : *list) names.emplace_back(d);
     json::value::array_type sites;
     sites.emplace_back(json::value::object_type{{"id", options_.site_id}, {"domain_names", std::move(names)}});
     auto body = json::value::reserved_object();
@@ -302,7 +328,10 @@ class sandbox_operator {
     return base64::encode(std::span<const std::uint8_t>(out));
   }
 
-  result<json::value> issue(const identity_key& key, uid2::flavour f, std::int64_t established) {
+  // Privacy bits of a client-side-generated identity (legacy | client-side generated), kept by refresh.
+  static constexpr std::int32_t client_side_privacy = 3;
+
+  result<json::value> issue(const identity_key& key, uid2::flavour f, std::int64_t established, std::int32_t privacy = 0) {
     const std::int64_t t = now();
     const std::int64_t id_exp = t + options_.identity_lifetime.count() * 1000;
     const std::int64_t ref_exp = t + options_.refresh_lifetime.count() * 1000;
@@ -318,6 +347,7 @@ class sandbox_operator {
     tf.established_ms = established;
     tf.operator_site_id = 1;
     tf.site_id = static_cast<std::int32_t>(options_.site_id);
+    tf.privacy_bits = privacy;
     tf.raw_uid = uid;
     const auto& kc = keys(f);
     uid2::encryption_result sealed_token;
@@ -333,6 +363,7 @@ class sandbox_operator {
     std::memcpy(rp.data() + 3 + uid2::hash_size, response_key.data(), response_key.size());
     tokenmint::detail::store_be64(rp.data() + 3 + uid2::hash_size + 32, ref_exp);
     tokenmint::detail::store_be64(rp.data() + 3 + uid2::hash_size + 40, established);
+    rp[3 + uid2::hash_size + 48] = static_cast<std::uint8_t>(privacy);
     const std::uint8_t prefix[5] = {static_cast<std::uint8_t>(f == uid2::flavour::euid ? 0x10 : 0x00), 0, 0, 0, refresh_key_id};
     std::string refresh = seal_token(rp, sizeof prefix, prefix);
     tokenmint::detail::cleanse(rp.data(), rp.size());
@@ -376,16 +407,39 @@ class sandbox_operator {
     auto response_key = crypto::aes256_gcm::create(ct.subspan(3 + uid2::hash_size, 32));
     const std::int64_t ref_exp = tokenmint::detail::load_be64(ct.data() + 3 + uid2::hash_size + 32);
     const std::int64_t established = tokenmint::detail::load_be64(ct.data() + 3 + uid2::hash_size + 40);
+    const std::int32_t privacy = ct[3 + uid2::hash_size + 48];
     tokenmint::detail::cleanse(raw.data(), raw.size());
     if (!response_key) return plain(500, {{"status", "unknown"}, {"message", "refresh key"}});
     if (now() > ref_exp) return refused("expired_token", "Expired Token presented");
     json::value answer = json::value::object_type{{"status", "optout"}};
     if (!listed(refresh_optout_, key)) {
-      auto body = issue(key, f, established);
+      auto body = issue(key, f, established, privacy);
       if (!body) return plain(500, {{"status", "unknown"}, {"message", body.error().message}});
       answer = json::value::object_type{{"body", std::move(*body)}, {"status", "success"}};
     }
     auto sealed_body = seal_refresh_response(*response_key, json::write(answer));
+    if (!sealed_body) return plain(500, {{"status", "unknown"}, {"message", sealed_body.error().message}});
+    return respond(200, std::move(*sealed_body), "text/plain");
+  }
+
+  // POST /v2/token/client-generate: no API key; the request opens under ECDH with the
+  // subscription's key pair (testing/uid2_client_side.hpp); the identity carries the client-side
+  // privacy bits, so a DSP's decrypt checks the domain or app it is seen on.
+  http::response client_generate(const http::incoming_request& req, uid2::flavour f) {
+    const client_side_site site{&*cstg_key_, options_.cstg_subscription_id, &options_.site_domains, &options_.site_app_names};
+    auto opened = open_client_side_request(site, req.body, req.headers.get("origin"));
+    if (auto* no = std::get_if<client_side_refusal>(&opened))
+      return plain(no->http_status, {{"status", std::move(no->status)}, {"message", std::move(no->message)}});
+    auto& request = std::get<opened_client_side_request>(opened);
+    auto key = to_key(request.kind, json::value(request.hash));
+    if (!key) return client_error("Invalid Identifier");
+    json::value answer = json::value::object_type{{"status", "optout"}};
+    if (!listed(optout_, *key)) {
+      auto body = issue(*key, f, now(), client_side_privacy);
+      if (!body) return plain(500, {{"status", "unknown"}, {"message", body.error().message}});
+      answer = json::value::object_type{{"body", std::move(*body)}, {"status", "success"}};
+    }
+    auto sealed_body = seal_client_side_response(request.answer_key, json::write(answer));
     if (!sealed_body) return plain(500, {{"status", "unknown"}, {"message", sealed_body.error().message}});
     return respond(200, std::move(*sealed_body), "text/plain");
   }
@@ -448,6 +502,7 @@ class sandbox_operator {
   sandbox_options options_;
   std::optional<crypto::aes256_gcm> secret_key_;
   std::optional<crypto::aes256_gcm> token_key_;
+  std::optional<crypto::p256_private_key> cstg_key_;
   std::array<std::uint8_t, 16> map_salt_{};
   std::array<std::uint8_t, 32> master_secret_{}, site_secret_{};
   std::int64_t keys_from_s_ = 0;
@@ -495,6 +550,10 @@ class sandbox {
   std::string euid_base_url() const { return base_url() + "/euid"; }
   const std::string& api_key() const { return operator_->options().api_key; }
   const std::string& client_secret() const { return operator_->options().client_secret; }
+  /// What a client-side generate client needs: the subscription id and the server public key
+  /// (`UID2-X-L-...`, or `EUID-X-L-...` with `flavour::euid`).
+  const std::string& cstg_subscription_id() const { return operator_->options().cstg_subscription_id; }
+  std::string cstg_public_key(uid2::flavour f = uid2::flavour::uid2) const { return operator_->cstg_public_key(f); }
   /// The operator logic (its key answers and containers, for tests).
   const sandbox_operator& op() const { return *operator_; }
 

@@ -106,8 +106,6 @@ class basic_client {
   asio::awaitable<result<std::string>> call_opened(std::string_view path, std::string json_text,
                                                    const service::call_options& call);
 
-  result<token_response> token_outcome(std::string_view path, detail::answer a) const;
-
   asio::awaitable<result<std::vector<mapped_identity>>> map_batch(const std::vector<identity_input>& inputs, std::size_t start,
                                                                   std::size_t end, const service::call_options& call);
 

@@ -78,6 +78,21 @@ inline tokenmint::error status_error(flavour f, std::string_view path, const ans
                           std::move(d)};
 }
 
+/// The outcome of generate or refresh from a decrypted answer: an identity, `optout`, (EUID)
+/// `insufficient_user_consent`, or the error for any other status or a malformed identity.
+inline result<token_response> token_outcome(flavour f, std::string_view path, answer a) {
+  if (a.status == "optout") return token_response{token_status::optout, std::nullopt};
+  if (a.status == "insufficient_user_consent") return token_response{token_status::insufficient_user_consent, std::nullopt};
+  if (a.status != "success") return status_error(f, path, a);
+  if (a.body.is_null())
+    return tokenmint::error{errc::invalid_response,
+                            std::string(name(f)) + ' ' + std::string(path) + ": success without an identity"};
+  auto id = identity::from_value(std::move(a.body));
+  if (!id)
+    return tokenmint::error{errc::invalid_response, std::string(name(f)) + ' ' + std::string(path) + ": " + id.error().message};
+  return token_response{token_status::success, std::move(*id)};
+}
+
 inline bool refresh_token_is_clean(std::string_view t) noexcept {
   return !t.empty() && std::all_of(t.begin(), t.end(), [](char c) {
     return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f;
@@ -115,7 +130,7 @@ asio::awaitable<result<token_response>> basic_client<Transport, F>::async_genera
   const service::effective_call call(options_.call, per_call);
   auto a = co_await call_enveloped(path, json::write(json::value(std::move(body))), call.get());
   if (!a) co_return std::move(a).error();
-  co_return token_outcome(path, std::move(*a));
+  co_return detail::token_outcome(F, path, std::move(*a));
 }
 
 template <class Transport, flavour F>
@@ -148,7 +163,7 @@ asio::awaitable<result<token_response>> basic_client<Transport, F>::async_refres
   auto a = detail::parse_answer(F, path, plain);
   tokenmint::detail::cleanse(plain.data(), plain.size());
   if (!a) co_return std::move(a).error();
-  auto out = token_outcome(path, std::move(*a));
+  auto out = detail::token_outcome(F, path, std::move(*a));
   if (out && out->identity) {
     const auto now = clock().now_ms();
     if (!out->identity->is_refreshable(now) || out->identity->has_expired(now))
@@ -266,20 +281,6 @@ asio::awaitable<result<secret_string>> basic_client<Transport, F>::async_get_key
   if (!a) co_return std::move(a).error();
   if (a->status != "success") co_return detail::status_error(F, path, *a);
   co_return keys;
-}
-
-template <class Transport, flavour F>
-result<token_response> basic_client<Transport, F>::token_outcome(std::string_view path, detail::answer a) const {
-  if (a.status == "optout") return token_response{token_status::optout, std::nullopt};
-  if (a.status == "insufficient_user_consent") return token_response{token_status::insufficient_user_consent, std::nullopt};
-  if (a.status != "success") return detail::status_error(F, path, a);
-  if (a.body.is_null())
-    return tokenmint::error{errc::invalid_response,
-                            std::string(name(F)) + ' ' + std::string(path) + ": success without an identity"};
-  auto id = identity::from_value(std::move(a.body));
-  if (!id)
-    return tokenmint::error{errc::invalid_response, std::string(name(F)) + ' ' + std::string(path) + ": " + id.error().message};
-  return token_response{token_status::success, std::move(*id)};
 }
 
 template <class Transport, flavour F>

@@ -92,6 +92,25 @@ struct client_options {
   bool send_optout_check = false;
 };
 
+/// Settings of the client-side generate client (`uid2::client_side_client`), an aggregate in
+/// the shape every client has: `{base_url, credentials, user_agent, call}`, where the credentials
+/// are what a publisher may publish: its subscription id and its server public key, never a
+/// secret. Give exactly one of `origin` (a web page's origin, checked by the operator against the
+/// site's domains) and `app_name` (a native or CTV app, checked against the site's app names).
+struct client_side_options {
+  std::string base_url;                 ///< e.g. `uid2::environments::integration`
+  std::string subscription_id;          ///< from the UID2/EUID portal
+  std::string server_public_key;        ///< `UID2-X-<env>-<base64>` (`EUID-X-...`), as the portal gives it
+  std::optional<std::string> origin;    ///< web: sent as `Origin`, e.g. "https://www.example.com"
+  std::optional<std::string> app_name;  ///< app: sent in the body and bound into the AAD, e.g. "com.example.app"
+  std::string user_agent;               ///< empty: "tokenmint-cpp/<version>"
+  /// Per-attempt timeout (30 s), retries of 429/502/503/504 and of connections that failed before
+  /// sending (each attempt seals anew: a new key pair, IV and timestamp), the retry deadline, a
+  /// shared limiter, hooks, and the clock (request timestamps) and sleeper.
+  service::call_options call;
+  std::string client_version = "tokenmint-cpp-" + std::string(version_string);  ///< X-UID2-Client-Version
+};
+
 namespace environments {
 inline constexpr std::string_view integration = "https://operator-integ.uidapi.com";
 inline constexpr std::string_view production = "https://global.prod.uidapi.com";
