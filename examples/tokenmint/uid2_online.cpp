@@ -5,6 +5,7 @@
 #include "online.hpp"
 
 #include <tokenmint/uid2/client.hpp>
+#include <tokenmint/uid2/client_side_client.hpp>
 #include <tokenmint/testing/sandbox.hpp>
 
 #include <asio/co_spawn.hpp>
@@ -169,22 +170,62 @@ int keys(const std::vector<std::string>& argv) {
   return ok;
 }
 
+int client_generate(const std::vector<std::string>& argv) {
+  const args a(argv,
+               with(with(transport_option_names, identity_options), {"subscription-id", "public-key", "origin", "app-name"}),
+               {"euid"});
+  a.no_positional();
+  auto input = identity_from(a);
+  uid2::client_side_options o;
+  o.base_url = a.require("base-url");
+  o.subscription_id = a.require("subscription-id");
+  o.server_public_key = a.require("public-key");
+  o.origin = a.get("origin");
+  o.app_name = a.get("app-name");
+  if (o.origin.has_value() == o.app_name.has_value()) throw usage_failure("give exactly one of --origin, --app-name");
+  if (auto t = timeout_option(a)) o.call.timeout = *t;
+  online_session s(a);
+  if (a.flag("euid")) {
+    euid::basic_client_side_client<https_transport> c(s.transport, o);
+    print_outcome(s.run(c.async_generate_token(input)));
+  } else {
+    uid2::basic_client_side_client<https_transport> c(s.transport, o);
+    print_outcome(s.run(c.async_generate_token(input)));
+  }
+  return ok;
+}
+
 }  // namespace
 
 const std::map<std::string, std::function<int(const std::vector<std::string>&)>>& uid2_online_commands() {
   static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
-      {"generate", generate}, {"refresh", refresh}, {"validate", validate}, {"map", map}, {"keys", keys}};
+      {"generate", generate}, {"client-generate", client_generate}, {"refresh", refresh}, {"validate", validate}, {"map", map},
+      {"keys", keys}};
   return commands;
 }
 
+namespace {
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+}  // namespace
+
 int run_sandbox(const std::vector<std::string>& argv) {
   static const char* const usage =
-      "usage: tokenmint sandbox [--port N] [--api-key K] [--client-secret B64]\n"
+      "usage: tokenmint sandbox [--port N] [--api-key K] [--client-secret B64] [--cstg-private-key KEY]\n"
+      "                         [--cstg-subscription-id ID] [--cstg-origin URL] [--cstg-app-name NAME]\n"
       "Serves the UID2 operator protocol on 127.0.0.1 (EUID under /euid), and HubSpot, Benchling\n"
       "and Alterian token endpoints beside it, until interrupted.\n"
-      "Port 0 (the default) picks a free port. Prints the base URLs and the credentials it accepts.\n";
+      "Port 0 (the default) picks a free port. Prints the base URLs and the credentials it accepts.\n"
+      "Client-side generate: by default the UID2 operator's published test key pair (UID2-Y-L-...)\n"
+      "and subscription 4WvryDGbR5, origin https://example.com and app com.example.app; the --cstg-*\n"
+      "options change them (KEY: PKCS#8 base64, bare or UID2-Y-<env>-...).\n";
   try {
-    const args a(argv, {"port", "api-key", "client-secret"}, {"help"});
+    const args a(argv,
+                 {"port", "api-key", "client-secret", "cstg-private-key", "cstg-subscription-id", "cstg-origin", "cstg-app-name"},
+                 {"help"});
     if (a.flag("help")) {
       std::cout << usage;
       return ok;
@@ -198,6 +239,14 @@ int run_sandbox(const std::vector<std::string>& argv) {
     }
     if (auto k = a.get("api-key")) o.api_key = *k;
     if (auto s = a.get("client-secret")) o.client_secret = *s;
+    if (auto k = a.get("cstg-private-key")) o.cstg_private_key = *k;
+    if (auto id = a.get("cstg-subscription-id")) o.cstg_subscription_id = *id;
+    if (auto origin = a.get("cstg-origin")) {
+      auto u = http::parse_url(*origin);
+      if (!u) throw usage_failure("--cstg-origin: " + u.error().message);
+      o.site_domains = {u->host};
+    }
+    if (auto app = a.get("cstg-app-name")) o.site_app_names = {*app};
     asio::io_context io(1);
     tokenmint::testing::sandbox box(io.get_executor(), o);
     if (!box.status()) throw data_failure(box.status().error().message);
@@ -207,6 +256,11 @@ int run_sandbox(const std::vector<std::string>& argv) {
               << "euid_base_url: " << box.euid_base_url() << '\n'
               << "api_key: " << box.api_key() << '\n'
               << "client_secret: " << box.client_secret() << '\n'
+              << "cstg_subscription_id: " << box.cstg_subscription_id() << '\n'
+              << "cstg_public_key: " << box.cstg_public_key() << '\n'
+              << "euid_cstg_public_key: " << box.cstg_public_key(uid2::flavour::euid) << '\n'
+              << "cstg_domains: " << join(box.op().options().site_domains) << '\n'
+              << "cstg_app_names: " << join(box.op().options().site_app_names) << '\n'
               << "hubspot_base_url: " << box.hubspot_base_url() << '\n'
               << "hubspot_access_token: " << box.services().hubspot_access_token << '\n'
               << "hubspot_client_id: " << box.services().hubspot_oauth.client_id << '\n'

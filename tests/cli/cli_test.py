@@ -21,7 +21,7 @@ vectors = json.load(open(os.path.join(data, "uid2.json")))
 extra = json.load(open(os.path.join(data, "uid2_normalization_extra.json")))
 operator = json.load(open(os.path.join(data, "uid2_operator.json")))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from sandbox_run import CREDENTIAL_VARIABLES, Tally, start_sandbox  # noqa: E402
+from sandbox_run import CREDENTIAL_VARIABLES, Tally, start_sandbox, stop  # noqa: E402
 
 tally = Tally("cli")
 check = tally.check
@@ -314,6 +314,50 @@ try:
            err_contains="cannot read")
     expect("keys wrong api key", ["uid2", "keys", "--base-url", url, "--api-key", "nope", "--secret", secret, "--sharing"],
            b"", 1, err_contains="HTTP 401")
+    # Client-side generate: no API key; the sandbox serves the operator's published fixture pair.
+    cv = json.load(open(os.path.join(data, "uid2_tokens.json")))["cstg_ecdh"]
+    check("sandbox prints the client-side key and subscription",
+          info.get("cstg_public_key") == cv["server_public_key"] and info.get("cstg_subscription_id") == cv["subscription_id"]
+          and info.get("euid_cstg_public_key") == "EUID-X-L-" + cv["server_public_key"][9:]
+          and info.get("cstg_domains") == "example.com" and info.get("cstg_app_names") == "com.example.app", repr(info))
+    cstg = ["uid2", "client-generate", "--base-url", url, "--subscription-id", cv["subscription_id"], "--public-key",
+            cv["server_public_key"]]
+    rc, out, _ = online([*cstg, "--origin", "https://example.com", "--email", "dsp@example.com"])
+    cident = json.loads(out) if rc == 0 else {}
+    check("client-generate prints an identity", rc == 0 and len(cident.get("refresh_token", "")) == 388, out[:200])
+    ctoken = cident.get("advertising_token", "x")
+    for domain, want in (("example.com", 0), ("com.example.app", 0), ("other.example", 1)):
+        rc, out, err = run(["uid2", "decrypt-token", "--keys", kfiles["bidstream"], "--bidstream", "--domain", domain],
+                           ctoken.encode())
+        d = json.loads(out) if out else {}
+        ok = (rc == 0 and d.get("uid") == mapped_uid and d.get("client_side_generated") is True) if want == 0 else \
+            (rc == 1 and d == {"status": "domain_or_app_name_check_failed"})
+        check(f"a DSP decrypts the client-side token seen on {domain}: {'success' if want == 0 else 'refused'}", ok,
+              f"{out!r} {err!r}")
+    rc, out, _ = online(["uid2", "refresh", "--base-url", url], stdin=json.dumps(cident).encode())
+    check("a client-side identity refreshes without an API key", rc == 0 and "advertising_token" in json.loads(out or b"{}"),
+          out[:200])
+    rc, out, _ = online([*cstg, "--app-name", "com.example.app", "--phone", "+12345678901"])
+    check("client-generate for an app, phone", rc == 0 and json.loads(out)["advertising_token"].startswith("B4"), out[:200])
+    expect("client-generate optout", [*cstg, "--origin", "https://example.com", "--email", "optout@example.com"], b"", 0,
+           b'{"status":"optout"}\n')
+    rc, out, _ = online(["uid2", "client-generate", "--base-url", eurl, "--subscription-id", cv["subscription_id"], "--public-key",
+                         info["euid_cstg_public_key"], "--euid", "--origin", "https://example.com", "--email", "a@example.com"])
+    check("client-generate --euid", rc == 0 and json.loads(out)["advertising_token"].startswith("E4"), out[:200])
+    expect("client-generate wrong origin", [*cstg, "--origin", "https://evil.example", "--email", "a@example.com"], b"", 1,
+           err_contains="origin https://evil.example is not allowed for subscription 4WvryDGbR5")
+    expect("client-generate wrong app", [*cstg, "--app-name", "com.evil.app", "--email", "a@example.com"], b"", 1,
+           err_contains="HTTP 403 invalid_app_name: unexpected app name")
+    expect("client-generate unknown subscription", ["uid2", "client-generate", "--base-url", url, "--subscription-id", "nope",
+                                                    "--public-key", cv["server_public_key"], "--origin", "https://example.com",
+                                                    "--email", "a@example.com"], b"", 1,
+           err_contains="HTTP 400 client_error: bad subscription_id")
+    expect("client-generate a private key", [*cstg[:-1], cv["server_private_key"], "--origin", "https://example.com", "--email",
+                                             "a@example.com"], b"", 1, err_contains="this is a private key")
+    expect("client-generate needs origin or app", [*cstg, "--email", "a@example.com"], b"", 2,
+           err_contains="give exactly one of --origin, --app-name")
+    expect("client-generate origin with a path", [*cstg, "--origin", "https://example.com/x", "--email", "a@example.com"], b"", 1,
+           err_contains="is not an origin")
     # A server that accepts and never answers: the --timeout deadline ends the call.
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
@@ -464,6 +508,19 @@ for sig in (signal.SIGINT, signal.SIGTERM):
     took = time.monotonic() - start
     held.close()
     check(f"sandbox exits on {sig.name} within 200 ms", rc == 0 and took < 0.2, f"rc={rc}, {took * 1000:.0f} ms")
+proc, sinfo = start_sandbox(exe, "--cstg-origin", "https://shop.test:8443", "--cstg-app-name", "com.shop.app",
+                            "--cstg-subscription-id", "sub-2", "--cstg-private-key",
+                            json.load(open(os.path.join(data, "uid2_tokens.json")))["cstg_ecdh"]["client_private_key_pkcs8_b64"])
+try:
+    check("sandbox --cstg-* options", sinfo.get("cstg_domains") == "shop.test" and sinfo.get("cstg_app_names") == "com.shop.app"
+          and sinfo.get("cstg_subscription_id") == "sub-2" and sinfo.get("cstg_public_key", "").startswith("UID2-X-L-MFkw"), repr(sinfo))
+    expect("client-generate against --cstg-* values",
+           ["uid2", "client-generate", "--base-url", sinfo.get("uid2_base_url", "http://127.0.0.1:1"), "--subscription-id", "sub-2",
+            "--public-key", sinfo.get("cstg_public_key", "x"), "--origin", "https://shop.test", "--email", "optout@example.com"],
+           b"", 0, b'{"status":"optout"}\n')
+finally:
+    stop(proc)
+expect("sandbox bad cstg key", ["sandbox", "--cstg-private-key", "UID2-Y-L-bm90IGEga2V5"], b"", 1, err_contains="cstg_private_key")
 expect("sandbox bad port", ["sandbox", "--port", "70000"], b"", 2)
 expect("sandbox bad secret", ["sandbox", "--client-secret", "c2hvcnQ="], b"", 1, err_contains="client_secret")
 
