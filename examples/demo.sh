@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What `./run.sh demo` shows: the sandbox on 127.0.0.1, then the UID2 and EUID flows over real HTTP
 # with the `tokenmint` CLI (generate, refresh, validate, opt-out, consent, identity map, a DSP
-# decrypting the token with the bidstream keys, sharers encrypting and decrypting), HubSpot
+# decrypting the token with the bidstream keys, sharers encrypting and decrypting, client-side
+# generation and a DSP's domain check on its token), HubSpot
 # visitor tokens, Benchling client-credentials tokens and Alterian static tokens against the
 # sandbox's endpoints for them, then a look inside the envelope offline.
 set -euo pipefail
@@ -74,6 +75,28 @@ step "A sharer encrypts the raw UID2 into a token; another participant decrypts 
 step "A 30-day sharing token is not a bid token: a status, the reason on stderr, exit status 1" \
   "tokenmint uid2 decrypt-token --keys bidstream.json --bidstream < shared.txt"
 "$T" uid2 decrypt-token --keys "$WORK/bidstream.json" --bidstream <"$WORK/shared.txt" 2>&1 || echo "(exit status $?)"
+
+CSTG_SUB=$(field cstg_subscription_id)
+CSTG_KEY=$(field cstg_public_key)
+step "Client-side generation, as an app or a web page does it: no API key, the email hashed and sealed under ECDH" \
+  "tokenmint uid2 client-generate --base-url $UID2_URL --subscription-id $CSTG_SUB --public-key ${CSTG_KEY:0:24}... --origin https://example.com --email jane.doe@example.com"
+(unset UID2_API_KEY UID2_CLIENT_SECRET
+ "$T" uid2 client-generate --base-url "$UID2_URL" --subscription-id "$CSTG_SUB" --public-key "$CSTG_KEY" \
+   --origin https://example.com --email jane.doe@example.com) | tee "$WORK/cstg.json"
+CSTG_AD=$(python3 -c 'import sys,json; print(json.load(open(sys.argv[1]))["advertising_token"])' "$WORK/cstg.json")
+
+step "A DSP decrypts that token seen on example.com, the site's domain (client_side_generated: true)" \
+  "echo \$CSTG_TOKEN | tokenmint uid2 decrypt-token --keys bidstream.json --bidstream --domain example.com"
+echo "$CSTG_AD" | "$T" uid2 decrypt-token --keys "$WORK/bidstream.json" --bidstream --domain example.com | python3 -m json.tool
+
+step "...and refuses it seen on another domain (or with none): a client-side token is bound to its site" \
+  "echo \$CSTG_TOKEN | tokenmint uid2 decrypt-token --keys bidstream.json --bidstream --domain other.example"
+echo "$CSTG_AD" | "$T" uid2 decrypt-token --keys "$WORK/bidstream.json" --bidstream --domain other.example 2>&1 || echo "(exit status $?)"
+
+step "Client-side generation from a page the subscription does not allow: a typed error, exit status 1" \
+  "tokenmint uid2 client-generate ... --origin https://evil.example --email jane.doe@example.com"
+"$T" uid2 client-generate --base-url "$UID2_URL" --subscription-id "$CSTG_SUB" --public-key "$CSTG_KEY" \
+  --origin https://evil.example --email jane.doe@example.com 2>&1 || echo "(exit status $?)"
 
 if [[ -x ${EXAMPLES:-}/9_dsp_and_sharing ]]; then
   step "The same in C++: a DSP decrypting on four threads, two sharers (example 9)" "examples/9_dsp_and_sharing $UID2_URL"
