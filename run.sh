@@ -7,7 +7,8 @@
 #                              clang++-16 -Werror under ASan+UBSan, ThreadSanitizer, the fuzz corpora
 #   ./run.sh bench             Google Benchmark programs, compared side by side in one run
 #   ./run.sh build             build the tokenmint CLI only (g++; the tests build with ./run.sh test)
-#   ./run.sh fuzz NAME [SECS]  run one libFuzzer target (base64, request_envelope, response_envelope, json, http_response, decrypt_token, key_json)
+#   ./run.sh fuzz NAME [SECS]  run one libFuzzer target (base64, request_envelope, response_envelope, json, http_response, decrypt_token, key_json,
+#                            client_side_request)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -199,7 +200,7 @@ cmd_bench() {
 
 cmd_fuzz() {
   local name=${1:-} secs=${2:-60}
-  [[ -n $name ]] || { echo "usage: ./run.sh fuzz NAME [SECONDS]  (base64, request_envelope, response_envelope, json, http_response, decrypt_token, key_json)" >&2; exit 2; }
+  [[ -n $name ]] || { echo "usage: ./run.sh fuzz NAME [SECONDS]  (base64, request_envelope, response_envelope, json, http_response, decrypt_token, key_json, client_side_request)" >&2; exit 2; }
   base_deps
   clang_deps
   build_fuzz
