@@ -177,7 +177,7 @@ cmd_bench() {
   CXX="$(cxx g++)" configure "$BUILD/bench" -Dtests=false -Dexamples=false -Dbenchmarks=true -Dbuildtype=release
   ninja -C "$BUILD/bench" >&2
   local suite out status=0
-  for suite in envelope json tokens; do
+  for suite in envelope json tokens cstg; do
     out=$BUILD/bench/bench_$suite.json
     log "benchmark: $suite"
     "$BUILD/bench/benchmarks/bench_$suite" --benchmark_out="$out" --benchmark_out_format=json \

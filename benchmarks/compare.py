@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Read a Google Benchmark JSON report and check the claims side by side.
-Usage: compare.py envelope|json|uid2 REPORT
+Usage: compare.py envelope|json|tokens|cstg|uid2 REPORT
 
 envelope (bench_envelope):
   seal: tokenmint >= 15x faster than naive, and within 1.3x of the bare pre-keyed EVP seal
@@ -19,6 +19,9 @@ tokens (bench_tokens), the published v4 token and a v2 token:
   rate; a 10,000-key container within 1.1x of a 2-key one
   encrypt: tokenmint >= 8x faster than the SDK's per-call pattern
   tokenmint: zero heap allocations per decrypt (v2, v4) and per encrypt
+cstg (bench_cstg), client-side generate's CPU side:
+  a request built with a fresh P-256 key pair within 1.6x of one built with a reused key pair
+  (the cost of the per-request key policy); prints the operator side's open
 uid2 (bench_uid2, under tests/transport/servers.py):
   generate against the sandbox over one keep-alive connection >= 50% of the same transport's raw
   POST rate to nginx; prints the CPU split between client and sandbox per generate call
@@ -113,6 +116,13 @@ elif suite == "uid2":
         c, sb = b.get("client_cpu_us", 0), b.get("sandbox_cpu_us", 0)
         print(f"CPU per generate, {name}: client {c:.1f} us, sandbox {sb:.1f} us "
               f"({c / (c + sb):.0%} / {sb / (c + sb):.0%}); {b['items_per_second']:,.0f} generates/s")
+elif suite == "cstg":
+    fresh, reused = cpu_ns("cstg/request/fresh_key"), cpu_ns("cstg/request/reused_key")
+    r = fresh / reused
+    checks.append((f"client-side request build: fresh key pair / reused key pair = {r:.2f}x (<= 1.6x: a fresh key per "
+                   f"request adds {(fresh - reused) / 1000:.0f} us, {(fresh - reused) / 20e6:.2%} of a 20 ms round trip)", r <= 1.6))
+    print(f"client-side request build {fresh / 1000:.0f} us (keygen {cpu_ns('cstg/keygen') / 1000:.0f} us, ECDH "
+          f"{cpu_ns('cstg/derive') / 1000:.0f} us); the operator side's open {cpu_ns('cstg/operator_open') / 1000:.0f} us")
 else:
     sys.exit(f"unknown suite {suite}")
 

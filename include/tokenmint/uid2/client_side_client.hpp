@@ -23,9 +23,9 @@ TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
 /// `https_transport`.
 ///
 /// Key pairs: each attempt draws a fresh ephemeral P-256 key pair (as the web SDK does per
-/// request). A key pair costs about 0.1 ms of CPU against a network round trip of tens of
-/// milliseconds (docs/benchmarks.md, `bench_cstg`), and a fresh one means no long-lived private
-/// key sits in the process and no two requests share an AES key.
+/// request). That adds about 17 us of CPU to a 44 us request build (docs/benchmarks.md,
+/// `bench_cstg`), against a network round trip of tens of milliseconds; in exchange no private
+/// key outlives its request and no two requests share an AES key.
 ///
 /// Contract of `async_generate_token`:
 /// - Lifetime: the client must outlive the call (it uses its transport, server key and options);

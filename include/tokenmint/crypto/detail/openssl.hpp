@@ -9,6 +9,7 @@
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
@@ -16,6 +17,7 @@
 #include <climits>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <memory>
 #include <span>
@@ -225,14 +227,38 @@ inline std::string ec_group_name(EVP_PKEY* k) {
   return std::string(name, len);
 }
 
+/// A P-256 public key from its uncompressed point (65 bytes, 0x04 | x | y), built from
+/// parameters rather than through OpenSSL's DER decoder (which costs several scalar
+/// multiplications' worth); null when OpenSSL refuses the point.
+inline pkey_ptr p256_from_point(const std::uint8_t* point65) noexcept {
+  thread_local const pkey_ctx_ptr ctx = []() noexcept {
+    pkey_ctx_ptr c(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+    if (!c || EVP_PKEY_fromdata_init(c.get()) != 1) return ERR_clear_error(), pkey_ctx_ptr();
+    return c;
+  }();
+  char group[] = "prime256v1";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
+                         OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, const_cast<std::uint8_t*>(point65), 65),
+                         OSSL_PARAM_construct_end()};
+  EVP_PKEY* k = nullptr;
+  if (!ctx || EVP_PKEY_fromdata(ctx.get(), &k, EVP_PKEY_PUBLIC_KEY, params) != 1) return ERR_clear_error(), pkey_ptr();
+  return pkey_ptr(k);
+}
+
 /// A P-256 public key from a DER SubjectPublicKeyInfo (all of `der`, nothing after it); the
 /// point is checked to lie on the curve. On `wrong_curve`, `out` holds the key (to name its curve).
 inline ec_key_problem p256_from_spki_der(std::span<const std::uint8_t> der, pkey_ptr& out) noexcept {
   if (der.empty() || der.size() > static_cast<std::size_t>(LONG_MAX)) return ec_key_problem::bad_der;
-  const unsigned char* p = der.data();
-  pkey_ptr k(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
-  if (!k) return ERR_clear_error(), shaped_as_p256_spki(der) ? ec_key_problem::not_on_curve : ec_key_problem::bad_der;
-  if (p != der.data() + der.size()) return ec_key_problem::bad_der;
+  pkey_ptr k;
+  if (der.size() == 91 && shaped_as_p256_spki(der)) {  // the usual form: the point, straight from its place
+    k = p256_from_point(der.data() + 26);
+    if (!k) return ec_key_problem::not_on_curve;
+  } else {
+    const unsigned char* p = der.data();
+    k.reset(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+    if (!k) return ERR_clear_error(), shaped_as_p256_spki(der) ? ec_key_problem::not_on_curve : ec_key_problem::bad_der;
+    if (p != der.data() + der.size()) return ec_key_problem::bad_der;
+  }
   if (const auto kind = p256_kind(k.get()); kind != ec_key_problem::none) {
     if (kind == ec_key_problem::wrong_curve) out = std::move(k);  // for the caller to name its curve
     return kind;
@@ -271,16 +297,37 @@ inline ec_key_problem p256_from_pkcs8_der(std::span<const std::uint8_t> der, pke
   return ec_key_problem::none;
 }
 
-/// A fresh P-256 key pair from OpenSSL's CSPRNG; null on failure.
+/// A fresh P-256 key pair from OpenSSL's CSPRNG; null on failure. The keygen context (its
+/// fetched algorithm and group) is kept per thread, so a key costs its scalar multiplication only.
 inline pkey_ptr p256_generate() noexcept {
-  pkey_ptr k(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
-  if (!k) ERR_clear_error();
-  return k;
+  thread_local const pkey_ctx_ptr ctx = []() noexcept {
+    pkey_ctx_ptr c(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+    if (!c || EVP_PKEY_keygen_init(c.get()) != 1 || EVP_PKEY_CTX_set_group_name(c.get(), "P-256") != 1) {
+      ERR_clear_error();
+      c.reset();
+    }
+    return c;
+  }();
+  EVP_PKEY* k = nullptr;
+  if (!ctx || EVP_PKEY_generate(ctx.get(), &k) != 1) return ERR_clear_error(), pkey_ptr();
+  return pkey_ptr(k);
 }
 
-/// The public half of `k` as DER SubjectPublicKeyInfo (uncompressed point) into `out`, which
-/// has room for `cap` bytes; the length written, 0 on failure.
+/// The public half of a P-256 key `k` as DER SubjectPublicKeyInfo (uncompressed point) into
+/// `out`, which has room for `cap` bytes; the length written, 0 on failure. The 26 bytes before
+/// the point are fixed for P-256, so only the point is asked of OpenSSL (its DER encoder costs
+/// more than the key generation).
 inline std::size_t spki_der(EVP_PKEY* k, std::uint8_t* out, std::size_t cap) noexcept {
+  static constexpr std::uint8_t header[] = {0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+                                            0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00};
+  std::size_t point = 0;
+  if (cap >= sizeof header + 65 &&
+      EVP_PKEY_get_octet_string_param(k, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, out + sizeof header, 65, &point) == 1 &&
+      point == 65 && out[sizeof header] == 0x04) {
+    std::memcpy(out, header, sizeof header);
+    return sizeof header + 65;
+  }
+  ERR_clear_error();
   const int n = i2d_PUBKEY(k, nullptr);
   if (n <= 0 || static_cast<std::size_t>(n) > cap) return ERR_clear_error(), 0;
   unsigned char* p = out;
