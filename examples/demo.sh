@@ -98,6 +98,12 @@ step "Client-side generation from a page the subscription does not allow: a type
 "$T" uid2 client-generate --base-url "$UID2_URL" --subscription-id "$CSTG_SUB" --public-key "$CSTG_KEY" \
   --origin https://evil.example --email jane.doe@example.com 2>&1 || echo "(exit status $?)"
 
+if [[ -x ${EXAMPLES:-}/10_client_side_generate ]]; then
+  step "The same in C++: an app generates, refreshes with no credential, and an unregistered app is refused (example 10)" \
+    "examples/10_client_side_generate $UID2_URL $CSTG_SUB \$CSTG_KEY"
+  "$EXAMPLES/10_client_side_generate" "$UID2_URL" "$CSTG_SUB" "$CSTG_KEY"
+fi
+
 if [[ -x ${EXAMPLES:-}/9_dsp_and_sharing ]]; then
   step "The same in C++: a DSP decrypting on four threads, two sharers (example 9)" "examples/9_dsp_and_sharing $UID2_URL"
   "$EXAMPLES/9_dsp_and_sharing" "$UID2_URL"

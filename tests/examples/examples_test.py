@@ -113,6 +113,10 @@ try:
             [r"dsp: 40000 tokens decrypted on 4 threads, 0 failed; raw UID2 of 44 characters, token v4",
              r"dsp: garbage is invalid_payload",
              r"sharing: success, a v4 token of 219 characters; the receiver got the same raw UID2"])
+    example("10_client_side_generate", [info["uid2_base_url"], info["cstg_subscription_id"], info["cstg_public_key"]], {},
+            [r"client-side generate: an advertising token of \d+ characters, refresh from \d+",
+             r"refresh: success, a new refresh token: yes",
+             r"unknown app: refused, app name not allowed for this subscription"])
     # A public app over an hour of simulated time, against its own in-process sandbox; the
     # sandbox's access and refresh tokens start "access-" and "refresh-": never printed.
     out = example("8_hubspot_public_app", [], {},
