@@ -278,7 +278,8 @@ inline result<std::unique_ptr<const key_container>> key_container::parse(std::st
     }
     // Times are compared in milliseconds: each one, early or late, must survive the * 1000.
     constexpr std::int64_t max_s = std::numeric_limits<std::int64_t>::max() / 1000;
-    for (auto [name, t] : {std::pair{"created", out.created}, std::pair{"activates", out.activates}, std::pair{"expires", out.expires}})
+    for (auto [name, t] :
+         {std::pair{"created", out.created}, std::pair{"activates", out.activates}, std::pair{"expires", out.expires}})
       if (t > max_s || t < -max_s) return detail::key_answer_error(path + '.' + name, "time out of range");
     const json::value* secret = k.find("secret");
     if (secret == nullptr || secret->if_string() == nullptr) return detail::key_answer_error(path + ".secret", "missing");
