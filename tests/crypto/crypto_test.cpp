@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <set>
 #include <vector>
 
@@ -256,6 +258,28 @@ TEST(P256Ecdh, FreshKeysAgreeAndDiffer) {
   EXPECT_EQ(ab.reveal(), ba.reveal());
   // The public half re-imports as the same key, and it holds no private scalar: only the SPKI.
   EXPECT_EQ(crypto::p256_public_key::from_spki_der(a.public_key_der()).value().spki_der(), a.public_key_der());
+}
+
+// Key generation keeps a context per thread, and one key derives from several threads at once:
+// run under ThreadSanitizer (suite `threads`).
+TEST(P256Ecdh, ThreadsGenerateAndDeriveAtOnce) {
+  const auto server = crypto::p256_private_key::from_pkcs8_base64(strip_prefix(cstg()["server_private_key"])).value();
+  const auto server_pub = server.public_key().value();
+  std::atomic<int> agreed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        auto mine = crypto::p256_private_key::generate();
+        auto mine_pub = mine ? mine->public_key() : result<crypto::p256_public_key>(error{errc::crypto_backend});
+        if (!mine || !mine_pub) continue;
+        auto a = mine->derive(server_pub);
+        auto b = server.derive(*mine_pub);  // the shared key, from every thread at once
+        if (a && b && a->reveal() == b->reveal()) ++agreed;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(agreed.load(), 80);
 }
 
 TEST(P256Ecdh, CompressedPointImportsAndExportsUncompressed) {
