@@ -7,11 +7,13 @@
 #include <tokenmint/testing/fake_transport.hpp>
 #include <tokenmint/testing/sandbox.hpp>
 #include <tokenmint/testing/uid2_client_side.hpp>
+#include <tokenmint/uid2/blocking.hpp>
 #include <tokenmint/uid2/client.hpp>
 #include <tokenmint/uid2/client_side_client.hpp>
 #include <tokenmint/uid2/key_client.hpp>
 
 #include "../common/run.hpp"
+#include "../common/sandbox_thread.hpp"
 #include "../common/test_data.hpp"
 
 #include <gtest/gtest.h>
@@ -499,4 +501,23 @@ TEST(ClientSideClient, AnswerUnderAnotherKeyIsRefused) {
   EXPECT_NE(b0["public_key"], b1["public_key"]);
   EXPECT_NE(b0["iv"], b1["iv"]);
   EXPECT_EQ(req.body.find("a@example.com"), std::string::npos) << "the raw email left the process";
+}
+
+TEST(ClientSideClient, BlockingFacadeForAppsWithoutAnEventLoop) {
+  test::sandbox_thread served;
+  ASSERT_TRUE(served.box.status());
+  client_side_options o;
+  o.base_url = served.box.base_url();
+  o.subscription_id = served.box.cstg_subscription_id();
+  o.server_public_key = served.box.cstg_public_key();
+  o.app_name = "com.example.app";
+  blocking_client_side_client app(o);
+  auto r = app.generate_token(*identity_input::from_email("desktop@example.com"));
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->status, token_status::success);
+  o.app_name = "com.other.app";
+  blocking_client_side_client other(o);
+  auto refused = other.generate_token(*identity_input::from_email("desktop@example.com"));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, errc::invalid_app_name);
 }

@@ -4,6 +4,7 @@
 
 #include <tokenmint/service/blocking.hpp>
 #include <tokenmint/uid2/client.hpp>
+#include <tokenmint/uid2/client_side_client.hpp>
 
 namespace tokenmint::uid2 {
 
@@ -47,11 +48,35 @@ class basic_blocking_client : public service::blocking_facade<basic_client<https
 /// The blocking UID2 client.
 using blocking_client = basic_blocking_client<>;
 
+/// Client-side generate without coroutines, for an app with no event loop (a desktop program, a
+/// game client): `generate_token(input)` returns what `co_await async_generate_token(input)`
+/// would. Same contract as `basic_blocking_client` (blocks until done, bounded by
+/// `call.retry.deadline`; calls from several threads run one at a time; no cancellation).
+template <flavour F = flavour::uid2>
+class basic_blocking_client_side_client : public service::blocking_facade<basic_client_side_client<https_transport, F>> {
+  using base = service::blocking_facade<basic_client_side_client<https_transport, F>>;
+  using async_type = basic_client_side_client<https_transport, F>;
+
+ public:
+  explicit basic_blocking_client_side_client(client_side_options options, https_transport_options transport = {})
+      : base(std::move(transport), [&](https_transport t) { return async_type(std::move(t), std::move(options)); }) {}
+
+  /// `async_generate_token`, blocking.
+  result<token_response> generate_token(identity_input input, service::call_overrides per_call = {}) {
+    return this->call(&async_type::async_generate_token, std::move(input), std::move(per_call));
+  }
+};
+
+/// The blocking UID2 client-side generate client.
+using blocking_client_side_client = basic_blocking_client_side_client<>;
+
 }  // namespace tokenmint::uid2
 
 namespace tokenmint::euid {
 
 /// The blocking EUID client.
 using blocking_client = uid2::basic_blocking_client<uid2::flavour::euid>;
+/// The blocking EUID client-side generate client.
+using blocking_client_side_client = uid2::basic_blocking_client_side_client<uid2::flavour::euid>;
 
 }  // namespace tokenmint::euid
