@@ -52,6 +52,7 @@
 #include <tokenmint/uid2/flavour.hpp>
 #include <tokenmint/uid2/identity.hpp>
 #include <tokenmint/uid2/identity_input.hpp>
+#include <tokenmint/uid2/identity_mapper.hpp>
 #include <tokenmint/uid2/key_client.hpp>
 #include <tokenmint/uid2/key_store.hpp>
 #include <tokenmint/uid2/keys.hpp>

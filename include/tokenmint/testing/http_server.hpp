@@ -15,11 +15,21 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <set>
 #include <string>
 
 namespace tokenmint::testing {
+
+/// What a fault hook decides for one request (tests and demos of a client's retries): wait
+/// `delay` before answering, then answer as usual, answer `replace` instead, or close the
+/// connection without answering (`drop`).
+struct http_fault {
+  std::chrono::milliseconds delay{0};
+  std::optional<http::response> replace;
+  bool drop = false;
+};
 
 /// Where an `http_server` listens and what it accepts.
 struct http_server_options {
@@ -30,6 +40,8 @@ struct http_server_options {
   /// Once a request's first byte arrived, its request line and header fields must all arrive
   /// within this, or the connection is closed (a stalled or non-HTTP client fails fast).
   std::chrono::milliseconds header_timeout{5'000};
+  /// Asked before each request is handled; empty: no faults.
+  std::function<http_fault(const http::incoming_request&)> faults;
 };
 
 /// Accepts connections and answers each request with `handler(request)`. Malformed requests get
@@ -192,7 +204,16 @@ class http_server {
         keep = false;
       } else {
         const auto req = parser.release();
-        res = st->handler(req);
+        http_fault fault;
+        if (st->options.faults) fault = st->options.faults(req);
+        if (fault.delay.count() > 0) {
+          asio::steady_timer wait(st->ex);
+          wait.expires_after(fault.delay);
+          auto [ec] = co_await wait.async_wait(tokenmint::detail::use_tuple);
+          if (ec || !st->open.count(&sock)) break;
+        }
+        if (fault.drop) break;  // closed with no answer, as a crashed or reset peer leaves it
+        res = fault.replace ? std::move(*fault.replace) : st->handler(req);
         if (res.reason.empty()) res.reason = std::string(http::reason_phrase(res.status));
         keep = req.keep_alive() && !(res.headers.get("connection") && http::iequals(*res.headers.get("connection"), "close"));
       }

@@ -28,12 +28,23 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <tuple>
 #include <variant>
 #include <vector>
 
 namespace tokenmint::testing {
+
+/// Faults the sandbox injects into its UID2/EUID answers, for tests and demos of retries: every
+/// request waits `latency`; a share `fail_rate` (0 to 1) of them is answered 429 with
+/// `Retry-After: 1`, 429 without it, 503, or not at all (the connection closed), in equal parts,
+/// drawn from a generator seeded with `seed` (the same seed, the same sequence).
+struct sandbox_faults {
+  std::chrono::milliseconds latency{0};
+  double fail_rate = 0;
+  std::uint64_t seed = 1;
+};
 
 /// What the sandbox accepts and how long what it issues lives.
 struct sandbox_options {
@@ -63,6 +74,11 @@ struct sandbox_options {
   /// HubSpot, Benchling and Alterian endpoints served beside the operator (their clock defaults
   /// to `clock`).
   services_options services;
+  /// Latency and failures injected into the UID2/EUID endpoints (none by default).
+  sandbox_faults faults;
+  /// The salt of the raw UID2s that identity map gives (and tokens carry): empty, a random one per
+  /// sandbox; any text, the same raw UID2s from every sandbox given it.
+  std::string map_salt;
 };
 
 /// The operator logic, sans-io: `handle(request)` answers as the UID2 operator does. UID2 paths
@@ -97,6 +113,11 @@ class sandbox_operator {
     std::array<std::uint8_t, 32> token_raw{};
     if (crypto::random_bytes(token_raw) != errc{} || crypto::random_bytes(op->map_salt_) != errc{})
       return error{errc::crypto_backend, "sandbox: no randomness"};
+    if (!opt.map_salt.empty()) {
+      auto d = crypto::sha256(opt.map_salt);
+      if (!d) return std::move(d).error();
+      std::memcpy(op->map_salt_.data(), d->data(), op->map_salt_.size());
+    }
     auto tk = crypto::aes256_gcm::create(token_raw);
     tokenmint::detail::cleanse(token_raw.data(), token_raw.size());
     if (!tk) return std::move(tk).error();
@@ -530,6 +551,22 @@ class sandbox {
     http_server_options so;
     so.address = address;
     so.port = port;
+    if (const sandbox_faults f = operator_->options().faults; f.latency.count() > 0 || f.fail_rate > 0) {
+      auto rng = std::make_shared<std::mt19937_64>(f.seed);
+      so.faults = [f, rng](const http::incoming_request& r) {
+        http_fault out;
+        if (services_operator::serves(r.path())) return out;
+        out.delay = f.latency;
+        if (f.fail_rate <= 0 || std::uniform_real_distribution<double>(0, 1)(*rng) >= f.fail_rate) return out;
+        switch ((*rng)() % 4) {
+          case 0: out.drop = true; break;
+          case 1: out.replace = fault_answer(503, "Service Unavailable", false); break;
+          case 2: out.replace = fault_answer(429, "Too Many Requests", true); break;
+          default: out.replace = fault_answer(429, "Too Many Requests", false); break;
+        }
+        return out;
+      };
+    }
     server_ = std::make_unique<http_server>(
         std::move(ex),
         [op = operator_, services = services_](const http::incoming_request& r) {
@@ -540,6 +577,18 @@ class sandbox {
   }
 
   const result<void>& status() const noexcept { return init_; }
+
+  /// An injected failure's answer, as a load balancer in front of the operator words it.
+  static http::response fault_answer(int status, std::string_view reason, bool retry_after) {
+    http::response r;
+    r.status = status;
+    r.reason = std::string(reason);
+    r.headers.add("Content-Type", "application/json");
+    if (retry_after) r.headers.add("Retry-After", "1");
+    r.body = R"({"status":"error","message":"injected by the sandbox"})";
+    return r;
+  }
+
   void start() {
     if (server_) server_->start();
   }

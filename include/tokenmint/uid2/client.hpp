@@ -17,6 +17,9 @@ namespace tokenmint::uid2 {
 
 namespace detail {
 struct answer;  // the `{"status", "body", "message"}` of a decrypted answer (client_impl.hpp)
+
+/// The documented limit of `/v3/identity/map`: identifiers per request.
+inline constexpr std::size_t max_map_batch = 5000;
 }  // namespace detail
 
 TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN
@@ -78,7 +81,11 @@ class basic_client {
                                                      service::call_overrides per_call = {});
 
   /// POST /v3/identity/map: results aligned with `inputs` (any mix of kinds). More than 5,000
-  /// identifiers are sent in consecutive batches of 5,000; the first failing batch fails the call.
+  /// identifiers go out as batches of 5,000, four at a time (`uid2::async_map_stream`, which maps
+  /// lists of any length with bounded memory); a batch that fails after its retries leaves its
+  /// rows `unmapped_reason == "failed"` with the `error`, and every other batch's results stand.
+  /// The call itself fails for a single batch that fails, when every batch fails (the first
+  /// one's error), or when cancelled.
   asio::awaitable<result<std::vector<mapped_identity>>> async_map_identities(std::vector<identity_input> inputs,
                                                                              service::call_overrides per_call = {});
 

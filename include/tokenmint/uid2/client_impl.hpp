@@ -11,6 +11,7 @@
 #include <tokenmint/json/write.hpp>
 #include <tokenmint/service/helpers.hpp>
 #include <tokenmint/uid2/envelope.hpp>
+#include <tokenmint/uid2/identity_mapper.hpp>
 
 #include <algorithm>
 #include <array>
@@ -22,9 +23,6 @@
 namespace tokenmint::uid2 {
 
 namespace detail {
-
-/// The documented limit of `/v3/identity/map`: identifiers per request.
-inline constexpr std::size_t max_map_batch = 5000;
 
 /// An error for a final answer outside 2xx (401/403 `unauthorized`, 429 `rate_limited`, else
 /// `service_error`): the service's `status` and `message` when the body is its
@@ -193,15 +191,27 @@ asio::awaitable<result<bool>> basic_client<Transport, F>::async_validate_token(s
 template <class Transport, flavour F>
 asio::awaitable<result<std::vector<mapped_identity>>> basic_client<Transport, F>::async_map_identities(
     std::vector<identity_input> inputs, service::call_overrides per_call) {
-  const service::effective_call call(options_.call, per_call);
+  if (inputs.size() <= detail::max_map_batch) {
+    const service::effective_call call(options_.call, per_call);
+    co_return co_await map_batch(inputs, 0, inputs.size(), call.get());
+  }
+  // Many batches: streamed four at a time, each batch one call of this function.
   std::vector<mapped_identity> out;
   out.reserve(inputs.size());
-  for (std::size_t start = 0; start < inputs.size(); start += detail::max_map_batch) {
-    const std::size_t end = std::min(inputs.size(), start + detail::max_map_batch);
-    auto batch = co_await map_batch(inputs, start, end, call.get());
-    if (!batch) co_return std::move(batch).error();
-    for (auto& m : *batch) out.push_back(std::move(m));
-  }
+  std::optional<tokenmint::error> first_failure;
+  map_options o;
+  o.per_batch = std::move(per_call);
+  auto sink = [&](map_row&& row) {
+    if (row.outcome == map_outcome::failed) {
+      if (!first_failure) first_failure = row.error;
+      row.mapping.unmapped_reason = "failed";
+      row.mapping.error = std::move(row.error);
+    }
+    out.push_back(std::move(row.mapping));
+  };
+  auto counts = co_await async_map_stream(*this, from_range(inputs), sink, std::move(o));
+  if (!counts) co_return std::move(counts).error();
+  if (counts->failed == counts->rows && first_failure) co_return std::move(*first_failure);
   co_return out;
 }
 
@@ -209,7 +219,9 @@ template <class Transport, flavour F>
 template <class Make>
 asio::awaitable<result<http::response>> basic_client<Transport, F>::send(std::string_view path, Make make,
                                                                          const service::call_options& call) {
-  const service::call_info info{service_id(F), path, false, {}, nullptr};
+  // Mapping and the key endpoints only read: an answer lost in flight is safe to ask for again.
+  const bool replay_safe = path == "/v3/identity/map" || path.starts_with("/v2/key/");
+  const service::call_info info{service_id(F), path, replay_safe, {}, nullptr};
   auto to_error = [path](const http::response& r) { return detail::http_error(F, path, r); };
   co_return co_await service::send_checked(transport_, make, call, info, to_error);
 }

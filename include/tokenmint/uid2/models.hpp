@@ -46,9 +46,14 @@ struct mapped_identity {
   std::string uid;                          ///< the raw UID2/EUID; empty when unmapped
   std::optional<std::string> previous_uid;  ///< the previous one during a salt rotation
   std::int64_t refresh_from_s = 0;          ///< when to map again, Unix **seconds**
-  std::string unmapped_reason;              ///< "optout" or "invalid identifier"; empty when mapped
+  std::string unmapped_reason;              ///< "optout", "invalid identifier" or "failed"; empty when mapped
+  std::optional<tokenmint::error> error;    ///< when "failed": its batch's final error
   bool mapped() const noexcept { return unmapped_reason.empty(); }
-  friend bool operator==(const mapped_identity&, const mapped_identity&) = default;
+  friend bool operator==(const mapped_identity& a, const mapped_identity& b) noexcept {
+    return a.uid == b.uid && a.previous_uid == b.previous_uid && a.refresh_from_s == b.refresh_from_s &&
+           a.unmapped_reason == b.unmapped_reason && a.error.has_value() == b.error.has_value() &&
+           (!a.error || a.error->code == b.error->code);
+  }
 };
 
 /// The operator's key endpoints (`async_get_keys`).
