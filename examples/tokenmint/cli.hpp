@@ -90,14 +90,22 @@ inline bool bidstream_role(const args& a) {
   return a.flag("bidstream");
 }
 
-/// A decimal int64 option value; anything else is a data error that names the option.
-inline std::int64_t parse_int64(const std::string& text, const char* option) {
+/// A decimal int64 option value; anything else is a usage error that names the option.
+inline std::int64_t parse_int64(const std::string& text, const char* option, const char* what = "an integer") {
   std::int64_t v = 0;
   const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc{} || p != text.data() + text.size() || text.empty())
-    throw data_failure(std::string("--") + option + ": expected an integer (milliseconds since the Unix epoch)");
+    throw usage_failure(std::string("--") + option + ": expected " + what + ", got '" + text + "'");
   return v;
 }
+
+/// A time option: milliseconds since the Unix epoch.
+inline std::int64_t parse_time_ms(const std::string& text, const char* option) {
+  return parse_int64(text, option, "an integer (milliseconds since the Unix epoch)");
+}
+
+/// A count option (`--concurrency`).
+inline std::int64_t parse_count(const std::string& text, const char* option) { return parse_int64(text, option); }
 
 /// All of stdin (bounded), with one trailing newline ("\n" or "\r\n") removed so that
 /// `echo '{...}' | tokenmint ...` sends exactly the JSON.

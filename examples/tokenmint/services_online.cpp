@@ -277,7 +277,14 @@ int alterian_run(const std::vector<std::string>& argv, const std::set<std::strin
   if (auto t = timeout_option(a)) o.call.timeout = *t;
   online_session s(a);
   alterian::client c(s.transport, std::move(o));
-  print_line(json::write(s.run(call(a, c))));
+  const auto answer = s.run(call(a, c));
+  print_line(json::write(answer));
+  // The answer is printed either way; a StatusCode other than Success (NotFound, ...) is a failure.
+  if (answer.status_code && *answer.status_code != "Success") {
+    std::cerr << "tokenmint alterian: StatusCode " << *answer.status_code
+              << (answer.debug_text().empty() ? "" : ": " + answer.debug_text()) << '\n';
+    return data_error;
+  }
   return ok;
 }
 

@@ -33,7 +33,14 @@ const char* const usage =
     "  refresh  --base-url URL [--api-key K]   stdin: identity JSON -> new identity JSON or optout\n"
     "  validate --base-url URL --api-key K --secret S --token T (--email|...) V   -> true / false\n"
     "  map      --base-url URL --api-key K --secret S (--email|--phone|--email-hash|--phone-hash) V...\n"
-    "           -> JSON array aligned with the values\n"
+    "           -> JSON array aligned with the values (a bad value is its row's outcome, not the call's)\n"
+    "  map      --base-url URL --api-key K --secret S --input FILE|- [--column NAME] [--type T]\n"
+    "           [--output FILE|-] [--format jsonl|csv] [--concurrency N] [--resume] [--quiet]\n"
+    "           a whole list, streamed: one output line per input line, in order (input, type,\n"
+    "           outcome mapped|optout|invalid|failed, uid, previous_uid, refresh_from, error);\n"
+    "           --column: the input is CSV with a header line; --type email|phone|email-hash|\n"
+    "           phone-hash, else told per row ('@': email, '+': phone); --resume continues an\n"
+    "           interrupted --output FILE; progress and a summary on stderr; exit 1 if a row failed\n"
     "  keys     --base-url URL --api-key K --secret S (--bidstream | --sharing)\n"
     "           -> the decrypted key answer JSON, unchanged (it holds key secrets: keep it safe)\n"
     "  Service errors: HTTP status, the operator's status and message on stderr, exit 1.\n"
@@ -76,7 +83,7 @@ std::optional<crypto::gcm_iv> iv_option(const args& a) {
 }
 
 std::int64_t time_option(const args& a, const char* name) {
-  if (auto t = a.get(name)) return parse_int64(*t, name);
+  if (auto t = a.get(name)) return parse_time_ms(*t, name);
   return default_clock().now_ms();
 }
 

@@ -3,6 +3,7 @@
 #include "cli.hpp"
 #include "commands.hpp"
 #include "online.hpp"
+#include "uid2_online.hpp"
 
 #include <tokenmint/uid2/client.hpp>
 #include <tokenmint/uid2/client_side_client.hpp>
@@ -18,56 +19,6 @@
 namespace tokenmint::cli {
 
 namespace {
-
-// Options every online subcommand takes.
-const std::set<std::string> connection_options = with(transport_option_names, {"api-key", "secret"});
-const std::set<std::string> identity_options = {"email", "phone", "email-hash", "phone-hash"};
-
-std::optional<std::string> option_or_env(const args& a, const char* name, const char* env) {
-  if (auto v = a.get(name)) return v;
-  if (const char* e = std::getenv(env); e != nullptr && *e != '\0') return std::string(e);
-  return std::nullopt;
-}
-
-struct online {
-  asio::io_context io;
-  https_transport transport;
-  uid2::client_options options;
-  bool euid = false;
-
-  online(const args& a, bool needs_secret) : transport(io.get_executor(), transport_options(a)), euid(a.flag("euid")) {
-    if (auto s = transport.status(); !s) throw data_failure(s.error().message);
-    options.base_url = a.require("base-url");
-    if (auto k = option_or_env(a, "api-key", "UID2_API_KEY")) options.api_key = secret<std::string>(std::move(*k));
-    if (auto s = option_or_env(a, "secret", "UID2_CLIENT_SECRET")) options.client_secret = secret<std::string>(std::move(*s));
-    else if (needs_secret) throw usage_failure("--secret is required (or set UID2_CLIENT_SECRET)");
-    if (needs_secret && options.api_key.reveal().empty()) throw usage_failure("--api-key is required (or set UID2_API_KEY)");
-    if (auto t = timeout_option(a)) options.call.timeout = *t;
-  }
-
-  /// Runs `call` on a client of the chosen flavour and returns its result.
-  template <class F>
-  auto run(F call) {
-    using R = decltype(call(std::declval<uid2::basic_client<https_transport>&>()).await_resume());
-    std::optional<R> out;
-    auto go = [&](auto& client) {
-      asio::co_spawn(io, call(client), [&](std::exception_ptr e, R r) {
-        if (e) std::rethrow_exception(e);
-        out.emplace(std::move(r));
-      });
-      io.run();
-    };
-    if (euid) {
-      euid::basic_client<https_transport> c(transport, options);
-      go(c);
-    } else {
-      uid2::basic_client<https_transport> c(transport, options);
-      go(c);
-    }
-    if (!*out) throw data_failure(out->error().describe());
-    return std::move(**out);
-  }
-};
 
 /// The one identity option given (`--email V` ...), as an input; `extra` positionals are refused.
 uid2::identity_input identity_from(const args& a) {
@@ -108,7 +59,9 @@ int refresh(const std::vector<std::string>& argv) {
   const args a(argv, connection_options, {"euid"});
   a.no_positional();
   online o(a, false);
-  const auto id = take(uid2::identity::from_json(read_stdin()));
+  auto parsed = uid2::identity::from_json(read_stdin());
+  if (!parsed) throw data_failure("stdin: " + parsed.error().message);
+  const auto id = std::move(*parsed);
   print_outcome(o.run([&](auto& c) { return c.async_refresh_token(id); }));
   return ok;
 }
@@ -120,43 +73,6 @@ int validate(const std::vector<std::string>& argv) {
   const std::string token = a.require("token");
   online o(a, true);
   print_line(o.run([&](auto& c) { return c.async_validate_token(token, input); }) ? "true" : "false");
-  return ok;
-}
-
-int map(const std::vector<std::string>& argv) {
-  const args a(argv, with(connection_options, identity_options), {"euid"});
-  std::optional<std::string> kind;
-  for (const auto& name : identity_options)
-    if (a.get(name)) {
-      if (kind) throw usage_failure("give one of --email, --phone, --email-hash, --phone-hash, then the values");
-      kind = name;
-    }
-  if (!kind) throw usage_failure("give one of --email, --phone, --email-hash, --phone-hash, then the values");
-  std::vector<std::string> values{*a.get(*kind)};
-  values.insert(values.end(), a.positional().begin(), a.positional().end());
-  std::vector<uid2::identity_input> inputs;
-  for (const auto& v : values) {
-    if (*kind == "email") inputs.push_back(take(uid2::identity_input::from_email(v)));
-    else if (*kind == "phone") inputs.push_back(take(uid2::identity_input::from_phone(v)));
-    else if (*kind == "email-hash") inputs.push_back(take(uid2::identity_input::from_email_hash(v)));
-    else inputs.push_back(take(uid2::identity_input::from_phone_hash(v)));
-  }
-  online o(a, true);
-  const auto mapped = o.run([&](auto& c) { return c.async_map_identities(inputs); });
-  json::value::array_type out;
-  for (std::size_t i = 0; i < mapped.size(); ++i) {
-    json::value::object_type m;
-    m.emplace_back("identifier", values[i]);
-    if (mapped[i].mapped()) {
-      m.emplace_back("uid", mapped[i].uid);
-      m.emplace_back("previous_uid", mapped[i].previous_uid ? json::value(*mapped[i].previous_uid) : json::value(nullptr));
-      m.emplace_back("refresh_from", mapped[i].refresh_from_s);
-    } else {
-      m.emplace_back("unmapped", mapped[i].unmapped_reason);
-    }
-    out.emplace_back(std::move(m));
-  }
-  print_line(json::write(json::value(std::move(out))));
   return ok;
 }
 
@@ -199,8 +115,9 @@ int client_generate(const std::vector<std::string>& argv) {
 
 const std::map<std::string, std::function<int(const std::vector<std::string>&)>>& uid2_online_commands() {
   static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
-      {"generate", generate}, {"client-generate", client_generate}, {"refresh", refresh}, {"validate", validate}, {"map", map},
-      {"keys", keys}};
+      {"generate", generate}, {"client-generate", client_generate},
+      {"refresh", refresh},   {"validate", validate},
+      {"map", map_command},   {"keys", keys}};
   return commands;
 }
 
@@ -216,15 +133,20 @@ int run_sandbox(const std::vector<std::string>& argv) {
   static const char* const usage =
       "usage: tokenmint sandbox [--port N] [--api-key K] [--client-secret B64] [--cstg-private-key KEY]\n"
       "                         [--cstg-subscription-id ID] [--cstg-origin URL] [--cstg-app-name NAME]\n"
+      "                         [--latency-ms N] [--fail-rate F] [--seed S] [--map-salt TEXT]\n"
       "Serves the UID2 operator protocol on 127.0.0.1 (EUID under /euid), and HubSpot, Benchling\n"
       "and Alterian token endpoints beside it, until interrupted.\n"
       "Port 0 (the default) picks a free port. Prints the base URLs and the credentials it accepts.\n"
       "Client-side generate: by default the UID2 operator's published test key pair (UID2-Y-L-...)\n"
       "and subscription 4WvryDGbR5, origin https://example.com and app com.example.app; the --cstg-*\n"
-      "options change them (KEY: PKCS#8 base64, bare or UID2-Y-<env>-...).\n";
+      "options change them (KEY: PKCS#8 base64, bare or UID2-Y-<env>-...).\n"
+      "Faults, for trying retries: every UID2/EUID request waits N ms; a share F (0 to 1) of them is\n"
+      "answered 429 (with and without Retry-After), 503, or not at all, drawn from seed S.\n"
+      "--map-salt fixes the raw UID2s identity map gives (else random per sandbox).\n";
   try {
     const args a(argv,
-                 {"port", "api-key", "client-secret", "cstg-private-key", "cstg-subscription-id", "cstg-origin", "cstg-app-name"},
+                 {"port", "api-key", "client-secret", "cstg-private-key", "cstg-subscription-id", "cstg-origin", "cstg-app-name",
+                  "latency-ms", "fail-rate", "seed", "map-salt"},
                  {"help"});
     if (a.flag("help")) {
       std::cout << usage;
@@ -247,6 +169,20 @@ int run_sandbox(const std::vector<std::string>& argv) {
       o.site_domains = {u->host};
     }
     if (auto app = a.get("cstg-app-name")) o.site_app_names = {*app};
+    if (auto l = a.get("latency-ms")) {
+      const auto ms = parse_int64(*l, "latency-ms");
+      if (ms < 0 || ms > 60'000) throw usage_failure("--latency-ms: 0 to 60000");
+      o.faults.latency = std::chrono::milliseconds(ms);
+    }
+    if (auto f = a.get("fail-rate")) {
+      char* end = nullptr;
+      const double rate = std::strtod(f->c_str(), &end);
+      if (f->empty() || end != f->c_str() + f->size() || !(rate >= 0 && rate <= 1))
+        throw usage_failure("--fail-rate: a number from 0 to 1, got '" + *f + "'");
+      o.faults.fail_rate = rate;
+    }
+    if (auto s = a.get("seed")) o.faults.seed = static_cast<std::uint64_t>(parse_int64(*s, "seed"));
+    if (auto salt = a.get("map-salt")) o.map_salt = *salt;
     asio::io_context io(1);
     tokenmint::testing::sandbox box(io.get_executor(), o);
     if (!box.status()) throw data_failure(box.status().error().message);

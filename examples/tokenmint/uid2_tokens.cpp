@@ -17,7 +17,7 @@ namespace tokenmint::cli {
 namespace {
 
 std::int64_t now_option(const args& a) {
-  if (auto n = a.get("now")) return parse_int64(*n, "now");
+  if (auto n = a.get("now")) return parse_time_ms(*n, "now");
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 

@@ -132,8 +132,8 @@ expect("short secret", ["uid2", "encrypt-request", "--secret", "AAAA"], b"{}", 1
 expect("bad iv", ["uid2", "encrypt-request", "--secret", sec, "--iv", "zz"], b"{}", 1, err_contains="--iv: ")
 expect("bad nonce", ["uid2", "encrypt-request", "--secret", sec, "--nonce", "0011"], b"{}", 1,
        err_contains="--nonce: expected 16 hex digits")
-expect("bad timestamp", ["uid2", "encrypt-request", "--secret", sec, "--timestamp", "12x"], b"{}", 1,
-       err_contains="--timestamp: expected an integer")
+expect("bad timestamp", ["uid2", "encrypt-request", "--secret", sec, "--timestamp", "12x"], b"{}", 2,
+       err_contains="--timestamp: expected an integer (milliseconds since the Unix epoch), got '12x'")
 expect("stdin not json", ["uid2", "encrypt-request", "--secret", sec], b"{email:1}", 1, err_contains="not valid JSON")
 expect("stdin not an object", ["uid2", "encrypt-request", "--secret", sec], b"[1,2]", 1, err_contains="JSON object")
 expect("stdin binary garbage", ["uid2", "decrypt-request", "--secret", sec], bytes(range(256)), 1)
@@ -267,7 +267,7 @@ try:
     expect("two identities", ["uid2", "generate", "--base-url", url, *creds, "--email", "a@b.com", "--phone", "+12345678901"], b"", 2)
     expect("unreadable ca file", ["uid2", "generate", "--base-url", url, *creds, "--ca-file", "/nonexistent.pem", "--email", "a@b.com"],
            b"", 1, err_contains="tls.ca_file")
-    expect("refresh bad stdin", ["uid2", "refresh", "--base-url", url], b"{}", 1, err_contains="identity: missing member")
+    expect("refresh bad stdin", ["uid2", "refresh", "--base-url", url], b"{}", 1, err_contains="stdin: identity: missing member")
     # Advertising tokens: a DSP and a sharer fetch the sandbox's keys, decrypt and encrypt offline.
     import tempfile
     keydir = tempfile.mkdtemp()
@@ -470,9 +470,15 @@ try:
     check("alterian create-impersonation-token", rc == 0 and len(json.loads(out).get("Result", "")) == 36, out[:200])
     rc, out, _ = online(["alterian", "delete-static-token", *al, "--token", static])
     check("alterian delete-static-token", rc == 0 and json.loads(out).get("Result") is True, out[:200])
-    rc, out, _ = online(["alterian", "delete-static-token", *al, "--token", static])
-    gone = json.loads(out) if rc == 0 else {}
-    check("alterian delete twice: a result with Detail", rc == 0 and gone.get("Result") is False and gone.get("Detail"), out[:200])
+    rc, out, err = run(["alterian", "delete-static-token", *al, "--token", static])
+    gone = json.loads(out) if out else {}
+    check("alterian delete twice: printed, StatusCode not Success, exit 1",
+          rc == 1 and gone.get("Result") is False and gone.get("Detail") and gone.get("StatusCode") != "Success"
+          and b"StatusCode " + gone.get("StatusCode", "").encode() in err, f"{out[:200]!r} {err[:200]!r}")
+    for flag, cmd in (("--user-id", ["alterian", "create-static-token", *al, "--user-id", "x1"]),
+                      ("--client-id", ["alterian", "create-impersonation-token", *al, "--client-id", "1.5"]),
+                      ("--timeout", ["uid2", "generate", "--base-url", url, *creds, "--timeout", "soon", "--email", "a@b.com"])):
+        expect(f"non-integer {flag} is a usage error naming it", cmd, b"", 2, err_contains=f"{flag}: expected an integer")
     expect("alterian bad uuid", ["alterian", "delete-static-token", *al, "--token", "nope"], b"", 1, err_contains="not a GUID")
     expect("alterian unknown key", ["alterian", "list-tokens", "--base-url", info["alterian_base_url"], "--api-key",
                                     "00000000-0000-0000-0000-000000000000"], b"", 1, err_contains="HTTP 401 InvalidToken")
@@ -521,7 +527,92 @@ try:
 finally:
     stop(proc)
 expect("sandbox bad cstg key", ["sandbox", "--cstg-private-key", "UID2-Y-L-bm90IGEga2V5"], b"", 1, err_contains="cstg_private_key")
+# Mapping whole lists: a sandbox that fails 10% of requests, with 2 ms of latency each.
+proc, minfo = start_sandbox(exe, "--latency-ms", "2", "--fail-rate", "0.1", "--seed", "7", "--map-salt", "cli")
+try:
+    import random
+    import signal
+    import tempfile
+    mdir = tempfile.mkdtemp()
+    menv = {"UID2_API_KEY": minfo["api_key"], "UID2_CLIENT_SECRET": minfo["client_secret"]}
+    murl = minfo["uid2_base_url"]
+
+    def list_rows(n):
+        for i in range(n):
+            yield f"bad{i}" if i % 97 == 5 else (f"+1555{1000000 + i}" if i % 7 == 3 else f"user{i}@example.com")
+
+    src = os.path.join(mdir, "in.txt")
+    with open(src, "w") as f:
+        f.writelines(r + "\n" for r in list_rows(30_000))
+    full = os.path.join(mdir, "full.jsonl")
+    rc, out, err = run(["uid2", "map", "--base-url", murl, "--input", src, "--output", full, "--concurrency", "8"], env=menv)
+    lines = open(full, "rb").read().splitlines() if rc == 0 else []
+    rows = [json.loads(x) for x in lines]
+    check("map --input: one line per input row, in order, with its outcome",
+          rc == 0 and len(rows) == 30_000 and all(r["input"] == x for r, x in zip(rows, list_rows(30_000)))
+          and all(r["outcome"] == ("invalid" if i % 97 == 5 else "mapped") for i, r in enumerate(rows))
+          and all(list(r) == ["input", "type", "outcome", "uid", "previous_uid", "refresh_from", "error"] for r in rows[:50]),
+          f"rc={rc} {err[-300:]!r}")
+    check("map --input: a summary on stderr", b"30000 rows: " in err and b"310 invalid, 0 failed" in err, err[-300:])
+    # Killed at random moments (SIGKILL), resumed each time: the same bytes as the uninterrupted run.
+    part = os.path.join(mdir, "part.jsonl")
+    rnd = random.Random(11)
+    kills = 0
+    for attempt in range(12):
+        p = subprocess.Popen([exe, "uid2", "map", "--base-url", murl, "--input", src, "--output", part, "--resume", "--quiet",
+                              "--concurrency", "4"], env={**os.environ, **menv}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            p.wait(timeout=rnd.uniform(0.05, 0.4))
+            break
+        except subprocess.TimeoutExpired:
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            kills += 1
+    else:
+        rc, _, _ = run(["uid2", "map", "--base-url", murl, "--input", src, "--output", part, "--resume", "--quiet"], env=menv)
+    check(f"map killed {kills} times and resumed: byte-identical output", kills > 0 and open(part, "rb").read() == open(full, "rb").read(),
+          f"kills={kills} sizes {os.path.getsize(part)} vs {os.path.getsize(full)}")
+    # CSV in (a column of a file with a header) and out.
+    csv_in = os.path.join(mdir, "in.csv")
+    with open(csv_in, "w") as f:
+        f.write('id,"e-mail",note\n1,a@example.com,x\n2,"optout@example.com","y, z"\n3,nope,\n')
+    rc, out, err = run(["uid2", "map", "--base-url", murl, "--input", csv_in, "--column", "e-mail", "--type", "email",
+                        "--format", "csv", "--quiet"], env=menv)
+    got = out.decode().splitlines()
+    check("map CSV in and out", rc == 0 and got[0] == "input,type,outcome,uid,previous_uid,refresh_from,error"
+          and got[1].startswith("a@example.com,email,mapped,") and got[2] == "optout@example.com,email,optout,,,,"
+          and got[3].startswith("nope,email,invalid,,,,"), out.decode()[:400])
+    expect("map --output exists without --resume", ["uid2", "map", "--base-url", murl, "--input", src, "--output", full], b"", 2,
+           err_contains="give --resume", env=menv)
+    expect("map unknown column", ["uid2", "map", "--base-url", murl, "--input", csv_in, "--column", "mail"], b"", 1,
+           err_contains="no column named mail", env=menv)
+    expect("map bad concurrency", ["uid2", "map", "--base-url", murl, "--input", src, "--concurrency", "0"], b"", 2, env=menv)
+    rc, out, _ = run(["uid2", "map", "--base-url", murl, "--email", "a@example.com", "not-an-email", "b@example.com"], env=menv)
+    arr = json.loads(out) if rc == 0 else []
+    check("map values: a bad value is its row's outcome, named", rc == 0 and len(arr) == 3 and arr[1]["unmapped"] == "invalid"
+          and arr[1]["identifier"] == "not-an-email" and arr[1]["error"] and "uid" in arr[2], out[:300])
+    # Memory stays flat: the peak RSS of 1,000,000 rows within 1.2x of 100,000 rows.
+    peaks = {}
+    for n in (100_000, 1_000_000):
+        big = os.path.join(mdir, f"in{n}.txt")
+        with open(big, "w") as f:
+            f.writelines(f"u{i}@example.com\n" for i in range(n))
+        dst = os.path.join(mdir, f"out{n}.jsonl")
+        p = subprocess.Popen([exe, "uid2", "map", "--base-url", murl, "--input", big, "--output", dst, "--quiet", "--concurrency", "8"],
+                             env={**os.environ, **menv}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)
+        peaks[n] = (status, usage.ru_maxrss, sum(1 for _ in open(dst, "rb")))
+        os.remove(big)
+        os.remove(dst)
+    print(f"  map peak RSS: 100,000 rows {peaks[100_000][1]} KiB, 1,000,000 rows {peaks[1_000_000][1]} KiB; "
+          f"killed and resumed {kills} times")
+    check("map memory: 1,000,000 rows within 1.2x the peak RSS of 100,000",
+          peaks[100_000][0] == 0 and peaks[1_000_000][0] == 0 and peaks[1_000_000][2] == 1_000_000
+          and peaks[1_000_000][1] <= 1.2 * peaks[100_000][1], repr(peaks))
+finally:
+    stop(proc)
 expect("sandbox bad port", ["sandbox", "--port", "70000"], b"", 2)
+expect("sandbox non-integer port", ["sandbox", "--port", "80a"], b"", 2, err_contains="--port: expected an integer")
 expect("sandbox bad secret", ["sandbox", "--client-secret", "c2hvcnQ="], b"", 1, err_contains="client_secret")
 
 tally.finish()

@@ -490,13 +490,16 @@ class sandbox_operator {
       total += items->size();
       if (total > 5000) return client_error("Request too large: at most 5000 identifiers per request");
       json::value::array_type out;
+      // Salts rotate on a schedule, not per request: "r" is the next 30-day boundary, the same
+      // for every request until then (so two mappings of one list agree to the byte).
+      constexpr std::int64_t rotation_s = 30 * 86400;
+      const std::int64_t refresh_from = (now() / 1000 / rotation_s + 1) * rotation_s;
       for (const auto& item : *items) {
         auto key = to_key(kind, item);
         if (!key) out.emplace_back(json::value::object_type{{"e", "invalid identifier"}});
         else if (listed(optout_, *key) || listed(refresh_optout_, *key))
           out.emplace_back(json::value::object_type{{"e", "optout"}});
-        else
-          out.emplace_back(json::value::object_type{{"u", raw_uid(*key, f)}, {"p", nullptr}, {"r", now() / 1000 + 30 * 86400}});
+        else out.emplace_back(json::value::object_type{{"u", raw_uid(*key, f)}, {"p", nullptr}, {"r", refresh_from}});
       }
       body.emplace_back(std::string(kind), std::move(out));
     }
