@@ -180,7 +180,7 @@ cmd_bench() {
     -Dcpp_args=-Wa,-mbranches-within-32B-boundaries
   ninja -C "$BUILD/bench" >&2
   local suite out status=0
-  for suite in envelope json tokens cstg; do
+  for suite in envelope json tokens cstg map; do
     out=$BUILD/bench/bench_$suite.json
     log "benchmark: $suite"
     "$BUILD/bench/benchmarks/bench_$suite" --benchmark_out="$out" --benchmark_out_format=json \

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Read a Google Benchmark JSON report and check the claims side by side.
-Usage: compare.py envelope|json|tokens|cstg|uid2 REPORT
+Usage: compare.py envelope|json|tokens|cstg|map|uid2 REPORT
 
 envelope (bench_envelope):
   seal: tokenmint >= 15x faster than naive, and within 1.3x of the bare pre-keyed EVP seal
@@ -19,6 +19,9 @@ tokens (bench_tokens), the published v4 token and a v2 token:
   rate; a 10,000-key container within 1.1x of a 2-key one
   encrypt: tokenmint >= 8x faster than the SDK's per-call pattern
   tokenmint: zero heap allocations per decrypt (v2, v4) and per encrypt
+map (bench_map), 40,000 rows against the sandbox with 20 ms added per request:
+  uid2::async_map_stream with 8 batches in flight >= 6x the rows/s of one batch at a time (the
+  one-shot call's old behaviour); prints concurrency 4 and the CPU per mapped row
 cstg (bench_cstg), client-side generate's CPU side:
   a request built with a fresh P-256 key pair within 1.6x of one built with a reused key pair
   (the cost of the per-request key policy); prints the operator side's open
@@ -116,6 +119,16 @@ elif suite == "uid2":
         c, sb = b.get("client_cpu_us", 0), b.get("sandbox_cpu_us", 0)
         print(f"CPU per generate, {name}: client {c:.1f} us, sandbox {sb:.1f} us "
               f"({c / (c + sb):.0%} / {sb / (c + sb):.0%}); {b['items_per_second']:,.0f} generates/s")
+elif suite == "map":
+    rate = {c: get(f"map/40k_rows/concurrency/{c}/real_time")["items_per_second"] for c in (1, 4, 8)}
+    for c in (4, 8):
+        print(f"map: concurrency {c} {rate[c]:,.0f} rows/s = {rate[c] / rate[1]:.2f}x sequential {rate[1]:,.0f} rows/s")
+    for c in (1, 4, 8):
+        b = get(f"map/40k_rows/concurrency/{c}/real_time")
+        print(f"CPU per mapped row, concurrency {c}: client {b.get('client_cpu_us_per_krow', 0) / 1000:.2f} us, "
+              f"sandbox {b.get('sandbox_cpu_us_per_krow', 0) / 1000:.2f} us")
+    r = rate[8] / rate[1]
+    checks.append((f"map, 20 ms per request: concurrency 8 / sequential = {r:.2f}x (>= 6x)", r >= 6))
 elif suite == "cstg":
     fresh, reused = cpu_ns("cstg/request/fresh_key"), cpu_ns("cstg/request/reused_key")
     r = fresh / reused
