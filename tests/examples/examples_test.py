@@ -117,6 +117,13 @@ try:
             [r"client-side generate: an advertising token of \d+ characters, refresh from \d+",
              r"refresh: success, a new refresh token: yes",
              r"unknown app: refused, app name not allowed for this subscription"])
+    import tempfile
+    listing = os.path.join(tempfile.mkdtemp(), "list.txt")
+    with open(listing, "w") as f:
+        f.write("a@example.com\nnot-an-email\noptout@example.com\n+12345678901\n")
+    example("11_map_a_list", [info["uid2_base_url"], listing], uid2_env,
+            [r"0 mapped 44 characters", r"1 invalid", r"2 optout", r"3 mapped 44 characters",
+             r"rows 4: 2 mapped, 1 optout, 1 invalid, 0 failed"])
     # A public app over an hour of simulated time, against its own in-process sandbox; the
     # sandbox's access and refresh tokens start "access-" and "refresh-": never printed.
     out = example("8_hubspot_public_app", [], {},
