@@ -11,6 +11,8 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
+#include "sandbox_thread.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <pthread.h>
@@ -24,40 +26,12 @@ namespace {
 
 using namespace tokenmint;
 
-double thread_cpu_seconds(pthread_t t) {
-  clockid_t id;
-  timespec ts{};
-  if (pthread_getcpuclockid(t, &id) != 0 || clock_gettime(id, &ts) != 0) return 0;
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-struct sandbox_thread {
-  asio::io_context io{1};
-  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  tokenmint::testing::sandbox box{io.get_executor(), [] {
-                                    tokenmint::testing::sandbox_options o;
-                                    o.faults.latency = std::chrono::milliseconds(20);
-                                    return o;
-                                  }()};
-  std::thread thread;
-  pthread_t handle{};
-  sandbox_thread() {
-    box.start();
-    thread = std::thread([this] { io.run(); });
-    handle = thread.native_handle();
-  }
-  ~sandbox_thread() {
-    asio::post(io, [this] {
-      box.stop();
-      work.reset();
-      io.stop();
-    });
-    thread.join();
-  }
-};
-
-sandbox_thread& sandbox() {
-  static sandbox_thread s;
+bench::sandbox_thread& sandbox() {
+  static bench::sandbox_thread s([] {
+    tokenmint::testing::sandbox_options o;
+    o.faults.latency = std::chrono::milliseconds(20);
+    return o;
+  }());
   return s;
 }
 
@@ -83,7 +57,7 @@ void map_list(benchmark::State& state) {
   mo.concurrency = static_cast<std::size_t>(state.range(0));
   (void)rows();  // built (hashed) before the CPU clocks start
   std::uint64_t mapped = 0;
-  const double client0 = thread_cpu_seconds(pthread_self()), sandbox0 = thread_cpu_seconds(sb.handle);
+  const double client0 = bench::thread_cpu_seconds(pthread_self()), sandbox0 = bench::thread_cpu_seconds(sb.handle);
   for (auto _ : state) {
     auto r = service::run_to_completion(io, uid2::async_map_stream(
                                                 c, uid2::from_range(rows()), [](uid2::map_row&&) {}, mo));
@@ -91,8 +65,8 @@ void map_list(benchmark::State& state) {
     else mapped += r->mapped;
   }
   const double krows = static_cast<double>(mapped) / 1000;
-  state.counters["client_cpu_us_per_krow"] = krows > 0 ? (thread_cpu_seconds(pthread_self()) - client0) * 1e6 / krows : 0;
-  state.counters["sandbox_cpu_us_per_krow"] = krows > 0 ? (thread_cpu_seconds(sb.handle) - sandbox0) * 1e6 / krows : 0;
+  state.counters["client_cpu_us_per_krow"] = krows > 0 ? (bench::thread_cpu_seconds(pthread_self()) - client0) * 1e6 / krows : 0;
+  state.counters["sandbox_cpu_us_per_krow"] = krows > 0 ? (bench::thread_cpu_seconds(sb.handle) - sandbox0) * 1e6 / krows : 0;
   state.SetItemsProcessed(static_cast<std::int64_t>(mapped));
 }
 

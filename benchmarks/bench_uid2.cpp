@@ -11,6 +11,8 @@
 #include <asio/detached.hpp>
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
+#include "sandbox_thread.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <pthread.h>
@@ -23,37 +25,8 @@ namespace {
 
 using namespace tokenmint;
 
-double thread_cpu_seconds(pthread_t t) {
-  clockid_t id;
-  timespec ts{};
-  if (pthread_getcpuclockid(t, &id) != 0 || clock_gettime(id, &ts) != 0) return 0;
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-/// The sandbox on its own thread for the life of the program.
-struct sandbox_thread {
-  asio::io_context io{1};
-  asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  tokenmint::testing::sandbox box{io.get_executor()};
-  std::thread thread;
-  pthread_t handle{};
-  sandbox_thread() {
-    box.start();
-    thread = std::thread([this] { io.run(); });
-    handle = thread.native_handle();
-  }
-  ~sandbox_thread() {
-    asio::post(io, [this] {
-      box.stop();
-      work.reset();
-      io.stop();
-    });
-    thread.join();
-  }
-};
-
-sandbox_thread& sandbox() {
-  static sandbox_thread s;
+bench::sandbox_thread& sandbox() {
+  static bench::sandbox_thread s;
   return s;
 }
 
@@ -68,8 +41,8 @@ void generate(benchmark::State& state, int coroutines) {
   o.client_secret = secret<std::string>(sb.box.client_secret());
   uid2::client client(https_transport(io.get_executor(), to), o);
   const auto input = *uid2::identity_input::from_email("bench@example.com");
-  const double sandbox_before = thread_cpu_seconds(sb.handle);
-  const double client_before = thread_cpu_seconds(pthread_self());
+  const double sandbox_before = bench::thread_cpu_seconds(sb.handle);
+  const double client_before = bench::thread_cpu_seconds(pthread_self());
   std::int64_t done = 0;
   bool failed = false;
   // Google Benchmark's loop runs in the first coroutine; the others keep calling until it ends.
@@ -98,8 +71,8 @@ void generate(benchmark::State& state, int coroutines) {
   for (int i = 1; i < coroutines; ++i) asio::co_spawn(io, worker(false), asio::detached);
   io.run();
   if (failed) return;
-  const double client_cpu = thread_cpu_seconds(pthread_self()) - client_before;
-  const double sandbox_cpu = thread_cpu_seconds(sb.handle) - sandbox_before;
+  const double client_cpu = bench::thread_cpu_seconds(pthread_self()) - client_before;
+  const double sandbox_cpu = bench::thread_cpu_seconds(sb.handle) - sandbox_before;
   state.SetItemsProcessed(done);
   state.counters["client_cpu_us"] = benchmark::Counter(client_cpu * 1e6 / static_cast<double>(done));
   state.counters["sandbox_cpu_us"] = benchmark::Counter(sandbox_cpu * 1e6 / static_cast<double>(done));
