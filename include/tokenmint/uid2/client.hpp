@@ -17,9 +17,6 @@ namespace tokenmint::uid2 {
 
 namespace detail {
 struct answer;  // the `{"status", "body", "message"}` of a decrypted answer (client_impl.hpp)
-
-/// The documented limit of `/v3/identity/map`: identifiers per request.
-inline constexpr std::size_t max_map_batch = 5000;
 }  // namespace detail
 
 TOKENMINT_SUPPRESS_COROUTINE_WARNINGS_BEGIN

@@ -3,8 +3,9 @@
 #pragma once
 
 #include <tokenmint/detail/asio.hpp>
-#include <tokenmint/uid2/client.hpp>
-#include <tokenmint/uid2/refresher.hpp>
+#include <tokenmint/service/call_options.hpp>
+#include <tokenmint/uid2/identity_input.hpp>
+#include <tokenmint/uid2/models.hpp>
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
@@ -113,6 +114,11 @@ auto from_range(const Range& r) {
 }
 
 namespace detail {
+
+inline asio::awaitable<bool> map_cancel_requested() {
+  const auto state = co_await asio::this_coro::cancellation_state;
+  co_return state.cancelled() != asio::cancellation_type::none;
+}
 
 struct map_batch_state {
   std::uint64_t first = 0;
@@ -264,7 +270,7 @@ asio::awaitable<result<map_counts>> async_map_stream(Client& client, Source sour
     // Wait for a batch to finish (its handler cancels the timer) or for the next progress tick.
     wake.expires_after(with_progress ? o.progress_interval : std::chrono::hours(24));
     co_await wake.async_wait(tokenmint::detail::use_tuple);
-    if (!stopping && co_await detail::cancel_requested()) {
+    if (!stopping && co_await detail::map_cancel_requested()) {
       stopping = true;
       stop_error = tokenmint::error{errc::cancelled, "identity map: cancelled"};
       co_await asio::this_coro::reset_cancellation_state();

@@ -12,6 +12,7 @@
 #include <tokenmint/version.hpp>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -55,6 +56,11 @@ struct mapped_identity {
            (!a.error || a.error->code == b.error->code);
   }
 };
+
+namespace detail {
+/// The documented limit of `/v3/identity/map`: identifiers per request.
+inline constexpr std::size_t max_map_batch = 5000;
+}  // namespace detail
 
 /// The operator's key endpoints (`async_get_keys`).
 enum class key_endpoint : unsigned char {
