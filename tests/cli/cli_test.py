@@ -591,9 +591,11 @@ try:
     arr = json.loads(out) if rc == 0 else []
     check("map values: a bad value is its row's outcome, named", rc == 0 and len(arr) == 3 and arr[1]["unmapped"] == "invalid"
           and arr[1]["identifier"] == "not-an-email" and arr[1]["error"] and "uid" in arr[2], out[:300])
-    # Memory stays flat: the peak RSS of 1,000,000 rows within 1.2x of 100,000 rows.
+    # Memory stays flat: the peak RSS of 1,000,000 rows within 1.2x of 100,000 rows. Not under
+    # AddressSanitizer (./run.sh sets ASAN_OPTIONS for that build): its quarantine holds freed
+    # memory in proportion to what was allocated, up to 256 MB, which is what it is for.
     peaks = {}
-    for n in (100_000, 1_000_000):
+    for n in (() if "ASAN_OPTIONS" in os.environ else (100_000, 1_000_000)):
         big = os.path.join(mdir, f"in{n}.txt")
         with open(big, "w") as f:
             f.writelines(f"u{i}@example.com\n" for i in range(n))
@@ -604,11 +606,12 @@ try:
         peaks[n] = (status, usage.ru_maxrss, sum(1 for _ in open(dst, "rb")))
         os.remove(big)
         os.remove(dst)
-    print(f"  map peak RSS: 100,000 rows {peaks[100_000][1]} KiB, 1,000,000 rows {peaks[1_000_000][1]} KiB; "
-          f"killed and resumed {kills} times")
-    check("map memory: 1,000,000 rows within 1.2x the peak RSS of 100,000",
-          peaks[100_000][0] == 0 and peaks[1_000_000][0] == 0 and peaks[1_000_000][2] == 1_000_000
-          and peaks[1_000_000][1] <= 1.2 * peaks[100_000][1], repr(peaks))
+    if peaks:
+        print(f"  map peak RSS: 100,000 rows {peaks[100_000][1]} KiB, 1,000,000 rows {peaks[1_000_000][1]} KiB; "
+              f"killed and resumed {kills} times")
+        check("map memory: 1,000,000 rows within 1.2x the peak RSS of 100,000",
+              peaks[100_000][0] == 0 and peaks[1_000_000][0] == 0 and peaks[1_000_000][2] == 1_000_000
+              and peaks[1_000_000][1] <= 1.2 * peaks[100_000][1], repr(peaks))
 finally:
     stop(proc)
 expect("sandbox bad port", ["sandbox", "--port", "70000"], b"", 2)
