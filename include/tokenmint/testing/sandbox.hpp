@@ -11,6 +11,7 @@
 #include <tokenmint/json/write.hpp>
 #include <tokenmint/detail/endian.hpp>
 #include <tokenmint/testing/detail/tcf.hpp>
+#include <tokenmint/testing/faults.hpp>
 #include <tokenmint/testing/http_server.hpp>
 #include <tokenmint/testing/services.hpp>
 #include <tokenmint/testing/uid2_client_side.hpp>
@@ -28,23 +29,12 @@
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <tuple>
 #include <variant>
 #include <vector>
 
 namespace tokenmint::testing {
-
-/// Faults the sandbox injects into its UID2/EUID answers, for tests and demos of retries: every
-/// request waits `latency`; a share `fail_rate` (0 to 1) of them is answered 429 with
-/// `Retry-After: 1`, 429 without it, 503, or not at all (the connection closed), in equal parts,
-/// drawn from a generator seeded with `seed` (the same seed, the same sequence).
-struct sandbox_faults {
-  std::chrono::milliseconds latency{0};
-  double fail_rate = 0;
-  std::uint64_t seed = 1;
-};
 
 /// What the sandbox accepts and how long what it issues lives.
 struct sandbox_options {
@@ -554,22 +544,9 @@ class sandbox {
     http_server_options so;
     so.address = address;
     so.port = port;
-    if (const sandbox_faults f = operator_->options().faults; f.latency.count() > 0 || f.fail_rate > 0) {
-      auto rng = std::make_shared<std::mt19937_64>(f.seed);
-      so.faults = [f, rng](const http::incoming_request& r) {
-        http_fault out;
-        if (services_operator::serves(r.path())) return out;
-        out.delay = f.latency;
-        if (f.fail_rate <= 0 || std::uniform_real_distribution<double>(0, 1)(*rng) >= f.fail_rate) return out;
-        switch ((*rng)() % 4) {
-          case 0: out.drop = true; break;
-          case 1: out.replace = fault_answer(503, "Service Unavailable", false); break;
-          case 2: out.replace = fault_answer(429, "Too Many Requests", true); break;
-          default: out.replace = fault_answer(429, "Too Many Requests", false); break;
-        }
-        return out;
-      };
-    }
+    // Faults go to the UID2/EUID operator only; HubSpot, Benchling and Alterian answer as usual.
+    if (operator_->options().faults.any())
+      so.faults = fault_hook(operator_->options().faults, [](std::string_view path) { return services_operator::serves(path); });
     server_ = std::make_unique<http_server>(
         std::move(ex),
         [op = operator_, services = services_](const http::incoming_request& r) {
@@ -580,17 +557,6 @@ class sandbox {
   }
 
   const result<void>& status() const noexcept { return init_; }
-
-  /// An injected failure's answer, as a load balancer in front of the operator words it.
-  static http::response fault_answer(int status, std::string_view reason, bool retry_after) {
-    http::response r;
-    r.status = status;
-    r.reason = std::string(reason);
-    r.headers.add("Content-Type", "application/json");
-    if (retry_after) r.headers.add("Retry-After", "1");
-    r.body = R"({"status":"error","message":"injected by the sandbox"})";
-    return r;
-  }
 
   void start() {
     if (server_) server_->start();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <tokenmint/testing/fake_transport.hpp>
+#include <tokenmint/testing/faults.hpp>
 #include <tokenmint/testing/http_server.hpp>
 #include <tokenmint/testing/hubspot_oauth.hpp>
 #include <tokenmint/testing/sandbox.hpp>
