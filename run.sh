@@ -43,7 +43,8 @@ need_pkgs() {
 
 base_deps() {
   need_pkgs meson=meson ninja=ninja-build g++=g++ ccache=ccache pkg-config=pkg-config python3=python3 \
-    /usr/include/asio.hpp=libasio-dev /usr/include/openssl/evp.h=libssl-dev openssl=openssl
+    /usr/include/asio.hpp=libasio-dev /usr/include/openssl/evp.h=libssl-dev openssl=openssl \
+    /usr/include/CLI/CLI.hpp=libcli11-dev
 }
 test_deps() {
   base_deps

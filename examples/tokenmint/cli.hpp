@@ -3,6 +3,7 @@
 
 #include <tokenmint/core/error.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -30,31 +31,46 @@ struct data_failure : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Parsed `--name value` / `--flag` options and positional arguments, checked against what the
-/// command accepts. Unknown, repeated or value-less options are usage errors.
-class args {
- public:
-  args(const std::vector<std::string>& argv, const std::set<std::string>& valued, const std::set<std::string>& flags) {
-    bool options_done = false;
-    for (std::size_t i = 0; i < argv.size(); ++i) {
-      const std::string& a = argv[i];
-      if (!options_done && a == "--") {
-        options_done = true;  // everything after "--" is positional, even "--x@example.com"
-      } else if (!options_done && a.size() > 2 && a.rfind("--", 0) == 0) {
-        const std::string name = a.substr(2);
-        if (flags.count(name)) {
-          if (!flags_.insert(name).second) throw usage_failure("--" + name + " given twice");
-        } else if (valued.count(name)) {
-          if (i + 1 >= argv.size()) throw usage_failure("--" + name + " needs a value");
-          if (!values_.emplace(name, argv[++i]).second) throw usage_failure("--" + name + " given twice");
-        } else {
-          throw usage_failure("unknown option " + a);
-        }
-      } else {
-        positional_.push_back(a);
+/// The running command ("uid2 generate"), set by the group's dispatcher before the command
+/// parses its options: it names the command's help and picks its option descriptions.
+inline std::string& current_command() {
+  static std::string name;
+  return name;
+}
+
+/// Thrown by `args` when `--help` was given and printed; main() exits 0.
+struct help_shown {};
+
+/// The `--name` among `candidates` closest to a mistyped `given` (at most a third of its letters
+/// off), for "did you mean" hints; empty when none is close.
+inline std::string closest(std::string_view given, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = given.size() / 3 + 1;
+  for (const auto& c : candidates) {
+    std::vector<std::size_t> row(c.size() + 1);
+    for (std::size_t j = 0; j <= c.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= given.size(); ++i) {
+      std::size_t diag = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= c.size(); ++j) {
+        const std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (given[i - 1] == c[j - 1] ? 0 : 1)});
+        diag = up;
       }
     }
+    if (row[c.size()] < best_d) best_d = row[c.size()], best = c;
   }
+  return best;
+}
+
+/// A command's options, parsed by CLI11 against what the command accepts: `--name value` (or
+/// `--name=value`), `--flag`, and positional arguments where the command takes some (its
+/// description in help.hpp says). Unknown (with a "did you mean"), repeated or value-less options
+/// are usage errors; `--help` prints the command's help and throws `help_shown`. A secret option
+/// with an environment variable (help.hpp) takes the variable's value when not given.
+class args {
+ public:
+  args(const std::vector<std::string>& argv, const std::set<std::string>& valued, const std::set<std::string>& flags);
 
   bool flag(const std::string& name) const { return flags_.count(name) != 0; }
   std::optional<std::string> get(const std::string& name) const {

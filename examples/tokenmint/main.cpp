@@ -48,8 +48,12 @@ int main(int argc, char** argv) {
     if (args[0] == "benchling") return tokenmint::cli::run_benchling({args.begin() + 1, args.end()});
     if (args[0] == "alterian") return tokenmint::cli::run_alterian({args.begin() + 1, args.end()});
     if (args[0] == "sandbox") return tokenmint::cli::run_sandbox({args.begin() + 1, args.end()});
-    std::cerr << "tokenmint: unknown group '" << args[0] << "'\n" << usage;
+    const std::string hint = tokenmint::cli::closest(args[0], {"uid2", "hubspot", "benchling", "alterian", "sandbox"});
+    std::cerr << "tokenmint: unknown group '" << args[0] << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)") << "\n"
+              << usage;
     return tokenmint::cli::usage_error;
+  } catch (const tokenmint::cli::help_shown&) {
+    return tokenmint::cli::ok;  // `... COMMAND --help`: printed on stdout
   } catch (const std::exception& e) {
     std::cerr << "tokenmint: internal error: " << e.what() << '\n';
     return tokenmint::cli::data_error;

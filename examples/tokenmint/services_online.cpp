@@ -48,13 +48,20 @@ int dispatch(const char* group, const char* usage, const command_table& commands
   }
   auto it = commands.find(argv[0]);
   if (it == commands.end()) {
-    std::cerr << "tokenmint " << group << ": unknown command '" << argv[0] << "'\n" << usage;
+    std::vector<std::string> names;
+    for (const auto& entry : commands) names.push_back(entry.first);
+    const std::string hint = closest(argv[0], names);
+    std::cerr << "tokenmint " << group << ": unknown command '" << argv[0] << "'"
+              << (hint.empty() ? "" : " (did you mean '" + hint + "'?)") << "\n"
+              << usage;
     return usage_error;
   }
+  current_command() = std::string(group) + ' ' + argv[0];
   try {
     return it->second({argv.begin() + 1, argv.end()});
   } catch (const usage_failure& e) {
-    std::cerr << "tokenmint " << group << ' ' << argv[0] << ": " << e.what() << "\n" << usage;
+    std::cerr << "tokenmint " << group << ' ' << argv[0] << ": " << e.what() << "\n"
+              << "see: tokenmint " << group << ' ' << argv[0] << " --help\n";
     return usage_error;
   } catch (const data_failure& e) {
     std::cerr << "tokenmint " << group << ' ' << argv[0] << ": " << e.what() << '\n';

@@ -194,18 +194,26 @@ int run_uid2(const std::vector<std::string>& argv) {
     std::cout << usage;
     return ok;
   }
+  std::vector<std::string> names;
   const std::function<int(const std::vector<std::string>&)>* command = nullptr;
-  if (auto it = commands.find(argv[0]); it != commands.end()) command = &it->second;
-  else if (auto on = uid2_online_commands().find(argv[0]); on != uid2_online_commands().end()) command = &on->second;
-  else if (auto tk = uid2_token_commands().find(argv[0]); tk != uid2_token_commands().end()) command = &tk->second;
+  for (const auto* table : {&commands, &uid2_online_commands(), &uid2_token_commands()})
+    for (const auto& [name, run] : *table) {
+      names.push_back(name);
+      if (name == argv[0]) command = &run;
+    }
   if (command == nullptr) {
-    std::cerr << "tokenmint uid2: unknown command '" << argv[0] << "'\n" << usage;
+    const std::string hint = closest(argv[0], names);
+    std::cerr << "tokenmint uid2: unknown command '" << argv[0] << "'" << (hint.empty() ? "" : " (did you mean '" + hint + "'?)")
+              << "\n"
+              << usage;
     return usage_error;
   }
+  current_command() = "uid2 " + argv[0];
   try {
     return (*command)({argv.begin() + 1, argv.end()});
   } catch (const usage_failure& e) {
-    std::cerr << "tokenmint uid2 " << argv[0] << ": " << e.what() << "\n" << usage;
+    std::cerr << "tokenmint uid2 " << argv[0] << ": " << e.what() << "\n"
+              << "see: tokenmint uid2 " << argv[0] << " --help\n";
     return usage_error;
   } catch (const data_failure& e) {
     std::cerr << "tokenmint uid2 " << argv[0] << ": " << e.what() << '\n';

@@ -130,28 +130,12 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 int run_sandbox(const std::vector<std::string>& argv) {
-  static const char* const usage =
-      "usage: tokenmint sandbox [--port N] [--api-key K] [--client-secret B64] [--cstg-private-key KEY]\n"
-      "                         [--cstg-subscription-id ID] [--cstg-origin URL] [--cstg-app-name NAME]\n"
-      "                         [--latency-ms N] [--fail-rate F] [--seed S] [--map-salt TEXT]\n"
-      "Serves the UID2 operator protocol on 127.0.0.1 (EUID under /euid), and HubSpot, Benchling\n"
-      "and Alterian token endpoints beside it, until interrupted.\n"
-      "Port 0 (the default) picks a free port. Prints the base URLs and the credentials it accepts.\n"
-      "Client-side generate: by default the UID2 operator's published test key pair (UID2-Y-L-...)\n"
-      "and subscription 4WvryDGbR5, origin https://example.com and app com.example.app; the --cstg-*\n"
-      "options change them (KEY: PKCS#8 base64, bare or UID2-Y-<env>-...).\n"
-      "Faults, for trying retries: every UID2/EUID request waits N ms; a share F (0 to 1) of them is\n"
-      "answered 429 (with and without Retry-After), 503, or not at all, drawn from seed S.\n"
-      "--map-salt fixes the raw UID2s identity map gives (else random per sandbox).\n";
+  current_command() = "sandbox";
   try {
     const args a(argv,
                  {"port", "api-key", "client-secret", "cstg-private-key", "cstg-subscription-id", "cstg-origin", "cstg-app-name",
                   "latency-ms", "fail-rate", "seed", "map-salt"},
-                 {"help"});
-    if (a.flag("help")) {
-      std::cout << usage;
-      return ok;
-    }
+                 {});
     a.no_positional();
     tokenmint::testing::sandbox_options o;
     if (auto p = a.get("port")) {
@@ -216,7 +200,7 @@ int run_sandbox(const std::vector<std::string>& argv) {
     io.run();
     return ok;
   } catch (const usage_failure& e) {
-    std::cerr << "tokenmint sandbox: " << e.what() << '\n' << usage;
+    std::cerr << "tokenmint sandbox: " << e.what() << "\nsee: tokenmint sandbox --help\n";
     return usage_error;
   } catch (const data_failure& e) {
     std::cerr << "tokenmint sandbox: " << e.what() << '\n';

@@ -6,6 +6,7 @@ usage: cli_test.py PATH/TO/tokenmint TESTS/DATA
 Prints one line per failure and a closing `cli: N passed, N failed`; exits 1 on any failure.
 """
 import json
+import re
 import os
 import signal
 import socket
@@ -154,6 +155,52 @@ expect("missing nonce", ["uid2", "decrypt-response", "--secret", sec], b"AAAA", 
 expect("refresh with secret", ["uid2", "decrypt-response", "--refresh", "--secret", sec], b"AAAA", 2)
 expect("two emails", ["uid2", "hash-email", "a@b.com", "c@d.com"], b"", 2)
 expect("help", ["--help"], b"", 0)
+
+# Every command answers --help on stdout with exit 0: what it does, and one described line per
+# option; every option its help lists is one it accepts (never "unknown option").
+COMMANDS = {
+    "uid2": ["generate", "client-generate", "refresh", "validate", "map", "keys", "encrypt-request",
+             "decrypt-response", "decrypt-request", "encrypt-response", "normalize-email", "hash-email",
+             "hash-phone", "decrypt-token", "encrypt-token"],
+    "hubspot": ["visitor-token", "oauth-token", "oauth-introspect", "oauth-revoke", "authorize-url"],
+    "benchling": ["token"],
+    "alterian": ["create-static-token", "create-impersonation-token", "delete-static-token",
+                 "update-static-token", "list-tokens"],
+    "sandbox": [None],
+}
+for group, commands in COMMANDS.items():
+    rc, out, _ = run([group, "--help"])
+    check(f"{group} --help", rc == 0 and (out.startswith(b"usage: tokenmint") or out.startswith(b"Serves")), out[:200])
+    for command in commands:
+        argv = [group] + ([command] if command else [])
+        name = " ".join(argv)
+        rc, out, err = run([*argv, "--help"])
+        text = out.decode()
+        options = re.findall(r"^  (--[a-z0-9-]+)( [A-Z:]+)? +(.*)$", text, re.M)
+        check(f"{name} --help: exit 0, usage line, every option described",
+              rc == 0 and err == b"" and f"Usage: tokenmint {name} [OPTIONS]" in text
+              and text.split("\n")[0].strip() != "" and all(o[2].strip() for o in options),
+              f"rc={rc} {text[:400]!r}")
+        unknown = [o[0] for o in options if b"unknown option" in run([*argv, o[0]])[2]]
+        check(f"{name}: every option in its help is accepted", not unknown, unknown)
+expect("-h is --help too", ["uid2", "keys", "-h"], b"", 0)
+
+# A mistyped option, command or group gets a suggestion (and exit 2).
+expect("option typo suggested", ["uid2", "generate", "--emial", "a@b.com"], b"", 2,
+       err_contains="unknown option --emial (did you mean --email?)")
+expect("option typo: where to look", ["uid2", "generate", "--emial", "a@b.com"], b"", 2,
+       err_contains="see: tokenmint uid2 generate --help")
+expect("command typo suggested", ["uid2", "genrate"], b"", 2, err_contains="did you mean 'generate'?")
+expect("hubspot command typo suggested", ["hubspot", "visitor-tokn"], b"", 2, err_contains="did you mean 'visitor-token'?")
+expect("group typo suggested", ["uid3", "generate"], b"", 2, err_contains="did you mean 'uid2'?")
+expect("nothing close: no suggestion", ["uid2", "generate", "--zzzzzzzz"], b"", 2, err_contains="unknown option --zzzzzzzz\n")
+expect("sandbox option typo", ["sandbox", "--prot", "0"], b"", 2, err_contains="did you mean --port?")
+v0 = vectors["request_envelopes"][0]
+expect("--name=value is --name value", ["uid2", "encrypt-request", "--secret=" + v0["secret_b64"], "--iv=" + v0["iv_hex"],
+                                         "--nonce", v0["nonce_hex"], "--timestamp=" + str(v0["timestamp_ms"])],
+       v0["plaintext_json"].encode(), 0, (v0["expected_envelope_b64"] + "\n").encode())
+expect("flag given twice", ["uid2", "keys", "--sharing", "--sharing"], b"", 2, err_contains="--sharing given twice")
+expect("stray argument", ["uid2", "keys", "extra"], b"", 2, err_contains="unexpected argument 'extra'")
 expect("version", ["--version"], b"", 0, b"tokenmint 0.1.0\n")
 
 # No secret ever reaches the output streams, on success or failure.
@@ -545,7 +592,9 @@ try:
     with open(src, "w") as f:
         f.writelines(r + "\n" for r in list_rows(30_000))
     full = os.path.join(mdir, "full.jsonl")
+    began = time.monotonic()
     rc, out, err = run(["uid2", "map", "--base-url", murl, "--input", src, "--output", full, "--concurrency", "8"], env=menv)
+    full_run = time.monotonic() - began
     lines = open(full, "rb").read().splitlines() if rc == 0 else []
     rows = [json.loads(x) for x in lines]
     check("map --input: one line per input row, in order, with its outcome",
@@ -555,6 +604,8 @@ try:
           f"rc={rc} {err[-300:]!r}")
     check("map --input: a summary on stderr", b"30000 rows: " in err and b"310 invalid, 0 failed" in err, err[-300:])
     # Killed at random moments (SIGKILL), resumed each time: the same bytes as the uninterrupted run.
+    # The moments are drawn as shares of the uninterrupted run's time, so that a fast build and a
+    # sanitized one are both killed several times before they finish.
     part = os.path.join(mdir, "part.jsonl")
     rnd = random.Random(11)
     kills = 0
@@ -562,7 +613,7 @@ try:
         p = subprocess.Popen([exe, "uid2", "map", "--base-url", murl, "--input", src, "--output", part, "--resume", "--quiet",
                               "--concurrency", "4"], env={**os.environ, **menv}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
-            p.wait(timeout=rnd.uniform(0.05, 0.4))
+            p.wait(timeout=rnd.uniform(0.1, 0.35) * full_run)
             break
         except subprocess.TimeoutExpired:
             p.send_signal(signal.SIGKILL)
