@@ -478,6 +478,53 @@ TEST(Uid2Client, IdentityMapAlignsResultsAndSplitsBatches) {
   EXPECT_EQ(nlohmann::json::parse(op->seen_json[0]).size(), 3u) << "several identifier types in one call";
 }
 
+TEST(Uid2Client, IdentityMapReadsEveryFieldAndRejectsAnswersOfTheWrongShape) {
+  fixed_clock clock(now_ms);
+  const auto input = *identity_input::from_email("user@example.com");
+  auto map_with = [&](std::string answer) {
+    tokenmint::testing::fake_transport fake;
+    auto op = std::make_shared<operator_side>();
+    op->answer = [answer](const nlohmann::json&) { return answer; };
+    fake.on_request([op](const http::request& r, const request_options& o) { return (*op)(r, o); });
+    uid2::basic_client<tokenmint::testing::fake_transport> c(fake, options(clock));
+    return run(c.async_map_identities({input}));
+  };
+  // Whitespace, members in another order, members the model does not know: all read.
+  auto ok = map_with(R"( { "status" : "success", "extra": [1, {"x": null}],
+                           "body": { "email_hash": [ {"r": 1700000000, "x": true, "p": "prev==", "u": "uid=="} ] } } )");
+  ASSERT_TRUE(ok) << ok.error().describe();
+  ASSERT_EQ(ok->size(), 1u);
+  EXPECT_EQ((*ok)[0].uid, "uid==");
+  EXPECT_EQ((*ok)[0].previous_uid, std::optional<std::string>("prev=="));
+  EXPECT_EQ((*ok)[0].refresh_from_s, 1'700'000'000);
+  auto unmapped = map_with(R"({"body":{"email_hash":[{"e":"invalid identifier"}]},"status":"success"})");
+  ASSERT_TRUE(unmapped);
+  EXPECT_EQ((*unmapped)[0].unmapped_reason, "invalid identifier");
+
+  const std::pair<const char*, const char*> wrong[] = {
+      {R"({"body":{"email_hash":[{"u":"uid=="}]},"status":"success"})", "body.email_hash[0]: expected u and r, or e"},
+      {R"({"body":{"email_hash":[{"r":1}]},"status":"success"})", "body.email_hash[0]: expected u and r, or e"},
+      {R"({"body":{},"status":"success"})", "body.email_hash has fewer results than identifiers sent"},
+      {R"({"body":{"email":[{"u":"a","r":1}]},"status":"success"})", "body.email_hash has fewer results"},
+      {R"({"status":"success"})", "body.email_hash has fewer results"},
+      {R"({"body":{"email_hash":[{"u":7,"r":1}]},"status":"success"})", "/v3/identity/map: body: "},
+      {R"({"body":{"email_hash":[{"u":"a","r":1.5}]},"status":"success"})", "/v3/identity/map: body: "},
+      {R"({"body":[],"status":"success"})", "/v3/identity/map: body: "},
+      {R"({"body":{"email_hash":[{"u":"a","r":1}]}})", "answer without a status"},
+      {R"({"body":{"email_hash":[{"u":"a","r":1}]},"status":"success")", "not JSON"},
+  };
+  for (const auto& [answer, why] : wrong) {
+    auto r = map_with(answer);
+    ASSERT_FALSE(r) << answer;
+    EXPECT_EQ(r.error().code, make_error_code(errc::invalid_response)) << answer;
+    EXPECT_NE(r.error().message.find(why), std::string::npos) << answer << " -> " << r.error().message;
+  }
+  auto refused = map_with(R"({"status":"client_error","message":"Invalid payload"})");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, make_error_code(errc::service_error));
+  EXPECT_NE(refused.error().message.find("Invalid payload"), std::string::npos) << refused.error().message;
+}
+
 TEST(Identity, LifecycleUsesStrictComparisons) {
   const auto id = *identity::from_json(identity_body(0));
   // refresh_from = 900,000; identity_expires = 3,600,000; refresh_expires = 86,400,000.

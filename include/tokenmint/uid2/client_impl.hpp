@@ -65,6 +65,49 @@ inline result<answer> parse_answer(flavour f, std::string_view path, std::string
   return a;
 }
 
+/// A `/v3/identity/map` answer, read straight into rows (no DOM): per identifier `u`, `p`, `r`
+/// when mapped, `e` (`optout`, `invalid identifier`) when not.
+struct map_answer_row {
+  std::optional<std::string> u;
+  std::optional<std::string> p;
+  std::optional<std::int64_t> r;
+  std::optional<std::string> e;
+};
+struct map_answer_body {
+  std::optional<std::vector<map_answer_row>> email, email_hash, phone, phone_hash;
+};
+struct map_answer {
+  std::string status;
+  std::optional<map_answer_body> body;
+  std::optional<std::string> message;
+};
+
+/// `text` as a JSON string, appended (identifiers are ASCII; quote, backslash and controls escaped).
+inline void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  const bool plain = std::none_of(text.begin(), text.end(),
+                                  [](char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; });
+  if (plain) {  // hashes and normalized addresses: one copy
+    out += text;
+    out += '"';
+    return;
+  }
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      constexpr char hex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += hex[static_cast<unsigned char>(c) >> 4];
+      out += hex[c & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
 inline tokenmint::error status_error(flavour f, std::string_view path, const answer& a) {
   diagnostics d;
   d.http_status = 200;
@@ -300,42 +343,78 @@ asio::awaitable<result<std::vector<mapped_identity>>> basic_client<Transport, F>
     const std::vector<identity_input>& inputs, std::size_t start, std::size_t end, const service::call_options& call) {
   constexpr std::string_view path = "/v3/identity/map";
   constexpr std::array kinds = {identity_kind::email, identity_kind::email_hash, identity_kind::phone, identity_kind::phone_hash};
-  // Where each input lands: (kind, index within that kind's array).
-  std::array<json::value::array_type, 4> arrays;
+  // The request is written straight to text, one array per kind in use; `slot` says where each
+  // input lands: (kind, index within that kind's array).
   std::vector<std::pair<std::size_t, std::size_t>> slot(end - start);
+  std::array<std::size_t, 4> count{};
+  std::size_t bytes = 2;
   for (std::size_t i = start; i < end; ++i) {
     const auto k = static_cast<std::size_t>(inputs[i].kind());
-    slot[i - start] = {k, arrays[k].size()};
-    arrays[k].emplace_back(inputs[i].value());
+    slot[i - start] = {k, count[k]++};
+    bytes += inputs[i].value().size() + 3;
   }
-  auto body = json::value::reserved_object();
-  for (std::size_t k = 0; k < 4; ++k)
-    if (!arrays[k].empty()) body.emplace_back(std::string(wire_name(kinds[k])), std::move(arrays[k]));
-  auto a = co_await call_enveloped(path, json::write(json::value(std::move(body))), call);
-  if (!a) co_return std::move(a).error();
-  if (a->status != "success") co_return detail::status_error(F, path, *a);
+  std::string text;
+  text.reserve(bytes + 64);
+  text += '{';
+  for (std::size_t k = 0; k < 4; ++k) {
+    if (count[k] == 0) continue;
+    if (text.size() > 1) text += ',';
+    text += '"';
+    text += wire_name(kinds[k]);
+    text += "\":[";
+    bool first = true;
+    for (std::size_t i = start; i < end; ++i) {
+      if (static_cast<std::size_t>(inputs[i].kind()) != k) continue;
+      if (!first) text += ',';
+      first = false;
+      detail::append_json_string(text, inputs[i].value());
+    }
+    text += ']';
+  }
+  text += '}';
+  auto opened = co_await call_opened(path, std::move(text), call);
+  if (!opened) co_return std::move(opened).error();
   auto bad = [&](std::string why) {
     return tokenmint::error{errc::invalid_response, std::string(name(F)) + ' ' + std::string(path) + ": " + why};
   };
-  std::vector<mapped_identity> out(end - start);
-  for (std::size_t i = 0; i < out.size(); ++i) {
+  // The answer goes straight into rows; only an answer that does not fit the shape is read again
+  // as a DOM, to report its status and message as every other call does.
+  detail::map_answer m;
+  {  // room for the rows expected, so that reading them moves none
+    auto& b = m.body.emplace();
+    std::array<std::optional<std::vector<detail::map_answer_row>>*, 4> lists = {&b.email, &b.email_hash, &b.phone, &b.phone_hash};
+    for (std::size_t k = 0; k < 4; ++k)
+      if (count[k] > 0) lists[k]->emplace().reserve(count[k]);
+  }
+  auto read = json::read_into(m, *opened);
+  if (!read || m.status != "success") {
+    auto a = detail::parse_answer(F, path, *opened);
+    tokenmint::detail::cleanse(opened->data(), opened->size());
+    if (!a) co_return std::move(a).error();
+    if (a->status != "success") co_return detail::status_error(F, path, *a);
+    co_return bad("body: " + read.error().message);
+  }
+  tokenmint::detail::cleanse(opened->data(), opened->size());
+  const std::array<std::optional<std::vector<detail::map_answer_row>>*, 4> arrays = {
+      m.body ? &m.body->email : nullptr, m.body ? &m.body->email_hash : nullptr, m.body ? &m.body->phone : nullptr,
+      m.body ? &m.body->phone_hash : nullptr};
+  std::vector<mapped_identity> out;
+  out.reserve(end - start);
+  for (std::size_t i = 0; i < end - start; ++i) {
     const auto [k, j] = slot[i];
-    const json::value* arr = a->body.find(wire_name(kinds[k]));
-    if (arr == nullptr || arr->if_array() == nullptr || arr->if_array()->size() <= j)
+    if (arrays[k] == nullptr || !*arrays[k] || (*arrays[k])->size() <= j)
       co_return bad("body." + std::string(wire_name(kinds[k])) + " has fewer results than identifiers sent");
-    const json::value& r = (*arr->if_array())[j];
-    auto& m = out[i];
-    if (const auto* e = r.find("e"); e && e->if_string()) {
-      m.unmapped_reason = *e->if_string();
+    auto& r = (**arrays[k])[j];
+    auto& o = out.emplace_back();
+    if (r.e) {
+      o.unmapped_reason = std::move(*r.e);
       continue;
     }
-    const auto* u = r.find("u");
-    const auto* rf = r.find("r");
-    if (!u || !u->if_string() || !rf || !rf->if_number() || !rf->if_number()->to_int64())
+    if (!r.u || !r.r)
       co_return bad("body." + std::string(wire_name(kinds[k])) + "[" + std::to_string(j) + "]: expected u and r, or e");
-    m.uid = *u->if_string();
-    m.refresh_from_s = *rf->if_number()->to_int64();
-    if (const auto* p = r.find("p"); p && p->if_string()) m.previous_uid = *p->if_string();
+    o.uid = std::move(*r.u);
+    o.refresh_from_s = *r.r;
+    o.previous_uid = std::move(r.p);
   }
   co_return out;
 }

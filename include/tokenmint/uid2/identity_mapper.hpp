@@ -122,19 +122,21 @@ inline asio::awaitable<bool> map_cancel_requested() {
 
 struct map_batch_state {
   std::uint64_t first = 0;
-  std::vector<map_input> rows;
+  std::size_t rows = 0;                                           ///< rows in the batch, sent or refused locally
+  std::vector<std::pair<std::size_t, tokenmint::error>> refused;  ///< (row in the batch, why), in order
   result<std::vector<mapped_identity>> answer = tokenmint::error{errc::cancelled};
   bool done = false;
   asio::cancellation_signal cancel;
 };
 
-inline map_row row_outcome(std::uint64_t index, map_input& in, const result<std::vector<mapped_identity>>& answer,
+/// The outcome of a row: `refused` when it was refused locally, else its answer (the next one).
+inline map_row row_outcome(std::uint64_t index, tokenmint::error* refused, result<std::vector<mapped_identity>>& answer,
                            std::size_t& next_answer) {
   map_row row;
   row.index = index;
-  if (!in) {
+  if (refused != nullptr) {
     row.outcome = map_outcome::invalid;
-    row.error = std::move(in).error();
+    row.error = std::move(*refused);
     return row;
   }
   if (!answer) {
@@ -142,7 +144,7 @@ inline map_row row_outcome(std::uint64_t index, map_input& in, const result<std:
     row.error = answer.error();
     return row;
   }
-  mapped_identity m = (*answer)[next_answer++];
+  mapped_identity m = std::move((*answer)[next_answer++]);  // each answer is delivered once
   if (m.mapped()) row.outcome = map_outcome::mapped;
   else if (m.unmapped_reason == "optout") row.outcome = map_outcome::optout;
   else if (m.unmapped_reason == "invalid identifier") {
@@ -215,17 +217,19 @@ asio::awaitable<result<map_counts>> async_map_stream(Client& client, Source sour
     auto b = std::make_shared<detail::map_batch_state>();
     b->first = next_index;
     std::vector<identity_input> ids;
-    while (ids.size() < o.batch_size) {
+    while (b->rows < o.batch_size) {
       std::optional<map_input> in = source();
       if (!in) {
         source_done = true;
         break;
       }
-      if (*in) ids.push_back(**in);
-      b->rows.push_back(std::move(*in));
+      // A valid row's identity goes to the request; an invalid one leaves its error for its outcome.
+      if (*in) ids.push_back(std::move(**in));
+      else b->refused.emplace_back(b->rows, std::move(*in).error());
+      ++b->rows;
     }
-    next_index += b->rows.size();
-    if (b->rows.empty()) return;
+    next_index += b->rows;
+    if (b->rows == 0) return;
     window.push_back(b);
     if (ids.empty()) {  // nothing to send: every row was refused locally
       b->answer = std::vector<mapped_identity>{};
@@ -244,16 +248,17 @@ asio::awaitable<result<map_counts>> async_map_stream(Client& client, Source sour
   auto deliver_front = [&]() {
     auto b = std::move(window.front());
     window.pop_front();
-    if (b->answer && b->answer->size() != static_cast<std::size_t>(std::count_if(
-                                              b->rows.begin(), b->rows.end(), [](const map_input& r) { return r.has_value(); })))
+    if (b->answer && b->answer->size() != b->rows - b->refused.size())
       b->answer = tokenmint::error{errc::invalid_response, "identity map: results not aligned with the batch"};
     if (!b->answer && o.stop_at_first_failure && !stopping) {
       stopping = true;
       stop_error = b->answer.error();
     }
-    std::size_t next_answer = 0;
-    for (std::size_t i = 0; i < b->rows.size(); ++i) {
-      map_row row = detail::row_outcome(b->first + i, b->rows[i], b->answer, next_answer);
+    std::size_t next_answer = 0, next_refused = 0;
+    for (std::size_t i = 0; i < b->rows; ++i) {
+      tokenmint::error* refused = nullptr;
+      if (next_refused < b->refused.size() && b->refused[next_refused].first == i) refused = &b->refused[next_refused++].second;
+      map_row row = detail::row_outcome(b->first + i, refused, b->answer, next_answer);
       counts.add(row.outcome);
       sink(std::move(row));
     }
