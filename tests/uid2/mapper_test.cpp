@@ -291,6 +291,25 @@ TEST(IdentityMapper, CancellationKeepsWhatWasDelivered) {
   }
 }
 
+TEST(IdentityMapper, SandboxLatencyHoldsEveryAnswerAndBatchesInFlightOverlapIt) {
+  // 100 ms per request: five batches one at a time wait at least 500 ms; five in flight share
+  // their waits (well under 450 ms even on a loaded or sanitized build: the batches are small).
+  sandbox_fixture f(tm_testing::sandbox_faults{std::chrono::milliseconds(100), 0, 1});
+  basic_client<https_transport> c(f.transport, f.options());
+  auto elapsed_for = [&](std::size_t concurrency) {
+    map_options mo;
+    mo.batch_size = 50;
+    mo.concurrency = concurrency;
+    const auto start = std::chrono::steady_clock::now();
+    auto r = test::run_on(f.io, async_map_stream(
+                                    c, counter_source{0, 250}, [](map_row&&) {}, mo));
+    EXPECT_TRUE(r && r->rows == 250 && r->failed == 0) << (r ? "" : r.error().describe());
+    return std::chrono::steady_clock::now() - start;
+  };
+  EXPECT_GE(elapsed_for(1), std::chrono::milliseconds(500));
+  EXPECT_LT(elapsed_for(5), std::chrono::milliseconds(450));
+}
+
 TEST(IdentityMapper, BadOptions) {
   asio::io_context io;
   operator_behind_fake f;

@@ -36,7 +36,7 @@ struct connection {
 
   asio::awaitable<std::tuple<asio::error_code, std::size_t>> write(asio::const_buffer b) {
     if (tls) co_return co_await asio::async_write(*tls, b, use_tuple);
-    co_return co_await asio::async_write(sock, b, use_tuple);
+    co_return co_await asio::async_write(sock, b, transfer_whole{}, use_tuple);
   }
   asio::awaitable<std::tuple<asio::error_code, std::size_t>> read_some() {
     if (tls) co_return co_await tls->async_read_some(asio::buffer(buf), use_tuple);
