@@ -19,7 +19,7 @@ tokens (bench_tokens), the published v4 token and a v2 token:
   rate; a 10,000-key container within 1.1x of a 2-key one
   encrypt: tokenmint >= 8x faster than the SDK's per-call pattern
   tokenmint: zero heap allocations per decrypt (v2, v4) and per encrypt
-map (bench_map), 40,000 rows against the sandbox with 20 ms added per request:
+map (bench_map), 1,000,000 rows against the sandbox with 20 ms added per request:
   uid2::async_map_stream with 8 batches in flight >= 6x the rows/s of one batch at a time (the
   one-shot call's old behaviour); prints concurrency 4 and the CPU per mapped row
 cstg (bench_cstg), client-side generate's CPU side:
@@ -120,11 +120,11 @@ elif suite == "uid2":
         print(f"CPU per generate, {name}: client {c:.1f} us, sandbox {sb:.1f} us "
               f"({c / (c + sb):.0%} / {sb / (c + sb):.0%}); {b['items_per_second']:,.0f} generates/s")
 elif suite == "map":
-    rate = {c: get(f"map/40k_rows/concurrency/{c}/real_time")["items_per_second"] for c in (1, 4, 8)}
+    rate = {c: get(f"map/1M_rows/concurrency/{c}/real_time")["items_per_second"] for c in (1, 4, 8)}
     for c in (4, 8):
         print(f"map: concurrency {c} {rate[c]:,.0f} rows/s = {rate[c] / rate[1]:.2f}x sequential {rate[1]:,.0f} rows/s")
     for c in (1, 4, 8):
-        b = get(f"map/40k_rows/concurrency/{c}/real_time")
+        b = get(f"map/1M_rows/concurrency/{c}/real_time")
         print(f"CPU per mapped row, concurrency {c}: client {b.get('client_cpu_us_per_krow', 0) / 1000:.2f} us, "
               f"sandbox {b.get('sandbox_cpu_us_per_krow', 0) / 1000:.2f} us")
     r = rate[8] / rate[1]
