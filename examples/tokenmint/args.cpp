@@ -35,7 +35,8 @@ const std::map<std::string, command_doc>& command_docs() {
        {"Checks that an advertising token belongs to an email or phone (test identities): prints true or false."}},
       {"uid2 map",
        {"Maps emails or phones to raw UID2s. Either a few values on the command line (--email V [more values]: a JSON "
-        "array aligned with them; a bad value is its row's outcome, with its index), or a whole list with --input FILE|-, "
+        "array aligned with them, each element with its index and identifier; a bad value is its row's outcome), or a whole list "
+        "with --input FILE|-, "
         "streamed to --output as JSON lines or CSV, one line per input row, in order (fields input, type, outcome "
         "mapped|optout|invalid|failed, uid, previous_uid, refresh_from, error); resumable with --resume; progress and "
         "a summary on stderr; exit 1 if a row failed.",

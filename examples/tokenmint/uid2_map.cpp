@@ -316,6 +316,7 @@ int map_values(const args& a) {
   json::value::array_type out;
   auto sink = [&](uid2::map_row&& r) {
     json::value::object_type m;
+    m.emplace_back("index", static_cast<std::int64_t>(r.index));
     m.emplace_back("identifier", values[r.index]);
     if (r.outcome == uid2::map_outcome::mapped) {
       m.emplace_back("uid", r.mapping.uid);

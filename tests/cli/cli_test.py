@@ -296,7 +296,7 @@ try:
     rc, out, _ = online(["uid2", "map", "--base-url", url, *creds, "--email", "a@example.com", "optout@example.com",
                          "A@Example.com"])
     m = json.loads(out) if rc == 0 else []
-    check("map aligned with the values", rc == 0 and len(m) == 3 and m[1] == {"identifier": "optout@example.com",
+    check("map aligned with the values", rc == 0 and len(m) == 3 and m[1] == {"index": 1, "identifier": "optout@example.com",
                                                                                 "unmapped": "optout"}
           and m[0]["uid"] == m[2]["uid"] and m[2]["identifier"] == "A@Example.com", out[:300])
     expect("wrong api key", ["uid2", "generate", "--base-url", url, "--api-key", "nope", "--secret", secret, "--email", "a@b.com"],
@@ -592,9 +592,7 @@ try:
     with open(src, "w") as f:
         f.writelines(r + "\n" for r in list_rows(30_000))
     full = os.path.join(mdir, "full.jsonl")
-    began = time.monotonic()
     rc, out, err = run(["uid2", "map", "--base-url", murl, "--input", src, "--output", full, "--concurrency", "8"], env=menv)
-    full_run = time.monotonic() - began
     lines = open(full, "rb").read().splitlines() if rc == 0 else []
     rows = [json.loads(x) for x in lines]
     check("map --input: one line per input row, in order, with its outcome",
@@ -603,26 +601,34 @@ try:
           and all(list(r) == ["input", "type", "outcome", "uid", "previous_uid", "refresh_from", "error"] for r in rows[:50]),
           f"rc={rc} {err[-300:]!r}")
     check("map --input: a summary on stderr", b"30000 rows: " in err and b"310 invalid, 0 failed" in err, err[-300:])
-    # Killed at random moments (SIGKILL), resumed each time: the same bytes as the uninterrupted run.
-    # The moments are drawn as shares of the uninterrupted run's time, so that a fast build and a
-    # sanitized one are both killed several times before they finish.
+    # Killed (SIGKILL) at random points while it writes, resumed each time: the same bytes as the
+    # uninterrupted run. Each run is killed once its output has grown by a random share of the
+    # whole (polled every millisecond, so the kill lands anywhere in the run's work), until a run
+    # finishes by itself.
     part = os.path.join(mdir, "part.jsonl")
+    full_size = os.path.getsize(full)
     rnd = random.Random(11)
     kills = 0
-    for attempt in range(12):
+    sizes = []  # the partial output's size after each kill
+    size_of = lambda: os.path.getsize(part) if os.path.exists(part) else 0  # noqa: E731
+    for attempt in range(20):
+        target = size_of() + rnd.uniform(0.05, 0.3) * full_size
         p = subprocess.Popen([exe, "uid2", "map", "--base-url", murl, "--input", src, "--output", part, "--resume", "--quiet",
                               "--concurrency", "4"], env={**os.environ, **menv}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            p.wait(timeout=rnd.uniform(0.1, 0.35) * full_run)
+        while p.poll() is None and size_of() < target:
+            time.sleep(0.001)
+        if p.poll() is not None:
             break
-        except subprocess.TimeoutExpired:
-            p.send_signal(signal.SIGKILL)
-            p.wait()
-            kills += 1
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        kills += 1
+        sizes.append(size_of())
     else:
         rc, _, _ = run(["uid2", "map", "--base-url", murl, "--input", src, "--output", part, "--resume", "--quiet"], env=menv)
-    check(f"map killed {kills} times and resumed: byte-identical output", kills > 0 and open(part, "rb").read() == open(full, "rb").read(),
-          f"kills={kills} sizes {os.path.getsize(part)} vs {os.path.getsize(full)}")
+    check(f"map killed {kills} times and resumed: byte-identical output",
+          kills >= 3 and len(set(sizes)) >= 3 and open(part, "rb").read() == open(full, "rb").read(),
+          f"kills={kills} sizes after kills {sizes}, end {os.path.getsize(part)} vs {os.path.getsize(full)}")
+    print(f"  map kills: partial output after each {sizes} of {os.path.getsize(full)} bytes")
     # CSV in (a column of a file with a header) and out.
     csv_in = os.path.join(mdir, "in.csv")
     with open(csv_in, "w") as f:
@@ -641,7 +647,8 @@ try:
     rc, out, _ = run(["uid2", "map", "--base-url", murl, "--email", "a@example.com", "not-an-email", "b@example.com"], env=menv)
     arr = json.loads(out) if rc == 0 else []
     check("map values: a bad value is its row's outcome, named", rc == 0 and len(arr) == 3 and arr[1]["unmapped"] == "invalid"
-          and arr[1]["identifier"] == "not-an-email" and arr[1]["error"] and "uid" in arr[2], out[:300])
+          and arr[1]["identifier"] == "not-an-email" and arr[1]["error"] and "uid" in arr[2]
+          and [a["index"] for a in arr] == [0, 1, 2], out[:300])
     # Memory stays flat: the peak RSS of 1,000,000 rows within 1.2x of 100,000 rows. Not under
     # AddressSanitizer (./run.sh sets ASAN_OPTIONS for that build): its quarantine holds freed
     # memory in proportion to what was allocated, up to 256 MB, which is what it is for.
