@@ -392,7 +392,7 @@ asio::awaitable<result<std::vector<mapped_identity>>> basic_client<Transport, F>
     tokenmint::detail::cleanse(opened->data(), opened->size());
     if (!a) co_return std::move(a).error();
     if (a->status != "success") co_return detail::status_error(F, path, *a);
-    co_return bad("body: " + read.error().message);
+    co_return bad(read ? std::string("answer read two ways") : "body: " + read.error().message);
   }
   tokenmint::detail::cleanse(opened->data(), opened->size());
   const std::array<std::optional<std::vector<detail::map_answer_row>>*, 4> arrays = {
