@@ -22,7 +22,7 @@ const char* const usage =
     "             delete-static-token, update-static-token, list-tokens\n"
     "  sandbox    a local UID2/EUID operator, with HubSpot, Benchling and Alterian, on 127.0.0.1\n"
     "\n"
-    "  tokenmint --version | --help | <group> --help\n"
+    "  tokenmint --version | --help | <group> --help | <group> <command> --help\n"
     "exit status: 0 success, 1 data error (message on stderr), 2 usage error\n";
 
 }  // namespace
