@@ -176,7 +176,13 @@ step "Alterian: move it to user 35, list client 12's static tokens one page at a
 "$T" alterian update-static-token --base-url "$ALTERIAN_URL" --token "$STATIC" --user-id 35
 "$T" alterian list-tokens --base-url "$ALTERIAN_URL" --client-id 12 --include-static --from 0 --to 9 | python3 -m json.tool
 "$T" alterian delete-static-token --base-url "$ALTERIAN_URL" --token "$STATIC"
-"$T" alterian delete-static-token --base-url "$ALTERIAN_URL" --token "$STATIC"
+
+step "Alterian: delete it again: the answer is printed, StatusCode NotFound, exit status 1" \
+  "tokenmint alterian delete-static-token --base-url $ALTERIAN_URL --token \$STATIC; echo \$?"
+status=0
+"$T" alterian delete-static-token --base-url "$ALTERIAN_URL" --token "$STATIC" || status=$?
+echo "exit status $status"
+[[ $status -eq 1 ]] || { echo "expected exit status 1" >&2; exit 1; }
 
 step "Offline: the envelope the client sends, opened as the operator would" \
   "echo '{\"email_hash\":...}' | tokenmint uid2 encrypt-request | tokenmint uid2 decrypt-request"
