@@ -220,6 +220,25 @@ TEST(Sandbox, IdentityMap) {
   ASSERT_TRUE(opened);
   EXPECT_EQ(opened->json,
             R"({"body":{"email_hash":[{"e":"invalid identifier"}],"phone":[{"e":"invalid identifier"}]},"status":"success"})");
+  // A payload that is not lists of strings takes the general route: the same answer, a non-string
+  // item being invalid, and the operator's messages for what it refuses.
+  auto answer = [&](const std::string& payload) {
+    auto p = *make_request_params(t0);
+    auto a = f.post("/v3/identity/map", *seal_request(*key, p, payload));
+    if (a.status != 200) return std::to_string(a.status) + ' ' + a.body;
+    std::vector<std::uint8_t> s;
+    auto o = open_response(*key, a.body, p.nonce, s);
+    return o ? std::string(o->json) : std::string("not opened");
+  };
+  EXPECT_EQ(answer(R"({"email_hash":["bad",7],"phone":[]})"),
+            R"({"body":{"email_hash":[{"e":"invalid identifier"},{"e":"invalid identifier"}],"phone":[]},"status":"success"})");
+  EXPECT_NE(answer(R"({"email":"a@example.com"})")
+                .find("400 {\"status\":\"client_error\",\"message\":\"Invalid payload in body: email must be an array"),
+            std::string::npos);
+  EXPECT_NE(answer(R"({"policy":1})").find("Required Parameter Missing"), std::string::npos);
+  std::string big = R"({"phone":[)";
+  for (int i = 0; i < 5001; ++i) big += i ? ",7" : "7";
+  EXPECT_NE(answer(big + "]}").find("Request too large"), std::string::npos);
 }
 
 TEST(Sandbox, CredentialsAreChecked) {

@@ -489,7 +489,7 @@ class sandbox_operator {
     return (now() / 1000 / rotation_s + 1) * rotation_s;
   }
 
-  /// The same answer as the general `identity_map` below, written straight to text.
+  /// The answer to lists of identifiers, written straight to text.
   http::response identity_map(const map_request& lists, const uid2::nonce_bytes& nonce, uid2::flavour f) {
     const std::array<std::pair<std::string_view, const std::optional<std::vector<std::string>>*>, 4> kinds = {
         {{"email", &lists.email}, {"email_hash", &lists.email_hash}, {"phone", &lists.phone}, {"phone_hash", &lists.phone_hash}}};
@@ -533,30 +533,25 @@ class sandbox_operator {
     return respond_sealed(nonce, out);
   }
 
+  /// Any other payload: its errors in the operator's words, then the same answer, an item that is
+  /// not a string being an invalid identifier (as the empty string is).
   http::response identity_map(const json::value& payload, const uid2::nonce_bytes& nonce, uid2::flavour f) {
-    auto body = json::value::reserved_object();
+    map_request lists;
     std::size_t total = 0;
-    for (std::string_view kind : {"email", "email_hash", "phone", "phone_hash"}) {
+    for (auto [kind, list] : {std::pair{"email", &lists.email}, std::pair{"email_hash", &lists.email_hash},
+                              std::pair{"phone", &lists.phone}, std::pair{"phone_hash", &lists.phone_hash}}) {
       const auto* v = payload.find(kind);
       if (v == nullptr) continue;
       const auto* items = v->if_array();
       if (items == nullptr) return client_error("Invalid payload in body: " + std::string(kind) + " must be an array");
       total += items->size();
       if (total > 5000) return client_error("Request too large: at most 5000 identifiers per request");
-      json::value::array_type out;
-      const std::int64_t refresh_from = map_refresh_from();
-      for (const auto& item : *items) {
-        auto key = to_key(kind, item);
-        if (!key) out.emplace_back(json::value::object_type{{"e", "invalid identifier"}});
-        else if (listed(optout_, *key) || listed(refresh_optout_, *key))
-          out.emplace_back(json::value::object_type{{"e", "optout"}});
-        else out.emplace_back(json::value::object_type{{"u", raw_uid(*key, f)}, {"p", nullptr}, {"r", refresh_from}});
-      }
-      body.emplace_back(std::string(kind), std::move(out));
+      auto& out = list->emplace();
+      for (const auto& item : *items) out.push_back(item.if_string() ? *item.if_string() : std::string());
     }
-    if (body.empty())
+    if (!(lists.email || lists.email_hash || lists.phone || lists.phone_hash))
       return client_error("Required Parameter Missing: one or more of [email, email_hash, phone, phone_hash] must be specified");
-    return sealed(nonce, json::value::object_type{{"body", std::move(body)}, {"status", "success"}});
+    return identity_map(lists, nonce, f);
   }
 
   /// A stable raw UID2 (v3 form, 33 bytes) per identity: the scope and type byte, then
